@@ -1,0 +1,117 @@
+// The domain's data, as plain types shared by the core, the stores, the publishers and the shell.
+// Nothing here does anything; every module that decides or moves data speaks in these terms.
+
+export type RankBy = "usd" | "quote" | "volume";
+export type PublisherName = "x" | "local";
+
+/** `pending` → `posted` | `failed`; `unknown` when a dead intent cannot be checked (SPEC §8). */
+export type PostStatus = "pending" | "posted" | "failed" | "unknown";
+
+/** The statuses that count as posted for choosing and for the budget; `null` is a legacy post. */
+export const COUNTING_STATUSES: readonly (PostStatus | null)[] = [null, "posted", "unknown"];
+
+/** A candle as it really arrives from a store or a file: anything at all. */
+export type RawCandle = Record<string, unknown>;
+
+/** A candle that passed the validity rule (SPEC §3.3), with its names normalised (SPEC §2). */
+export interface Candle {
+  timestamp: Date;
+  /** Lower-cased, trimmed `marketVenue`. */
+  venue: string;
+  /** Upper-cased, trimmed `pair_symbol`. */
+  symbol: string;
+  /** Upper-cased, trimmed `pair_base` — the quote currency of the pair. */
+  base: string;
+  /** `SYMBOL-BASE`. */
+  pair: string;
+  granularity: string;
+  volume: number;
+  close: number;
+}
+
+/** What a run asks the store for. The window is [from, to). */
+export interface SnapshotQuery {
+  granularity: string;
+  from: Date;
+  to: Date;
+}
+
+/** One pair on one venue, over the counted candles of the window (duplicates already removed). */
+export interface MarketAggregate {
+  pair: string;
+  symbol: string;
+  base: string;
+  venue: string;
+  /** Σ volume, base units. */
+  volume: number;
+  /** Σ volume × close, quote-currency units. */
+  notional: number;
+  /** Candles counted after removing duplicates. */
+  candles: number;
+}
+
+/** The one small answer a store gives a run about candles (SPEC §3). */
+export interface Snapshot {
+  /** Sorted by pair, then venue. */
+  markets: MarketAggregate[];
+  /** Candles of the granularity inside the window that failed the validity rule. */
+  skippedCandles: number;
+  /** Newest valid candle of the granularity with timestamp < `to` (any age), for the staleness guard. */
+  newestCandleAt: Date | null;
+}
+
+/** A post document as capbot understands it, legacy or its own (SPEC §1, §8). */
+export interface PostRecord {
+  /** The store's own id of the document (ObjectId hex for MongoDB). */
+  id: string;
+  time: Date;
+  /** Normalised: legacy arrays give their first element; upper-cased and trimmed. */
+  pair: string;
+  tweetText: string;
+  /** Always a string when present (legacy numbers converted); null when absent or empty. */
+  tweetId: string | null;
+  inReplyTo: string | null;
+  /** Legacy posts without `publisher` were made on `x`. */
+  publisher: string;
+  /** `null` for a legacy post (no status field). */
+  status: PostStatus | null;
+  runId: string | null;
+  error: string | null;
+  /** Local publisher: the chart file beside the outbox, when one was written. */
+  media?: string | null;
+}
+
+/** Per pair, what the posts say (SPEC §5, §7). */
+export interface PairPostState {
+  pair: string;
+  /** Latest `time` of the pair's counting posts (any publisher), or null. */
+  lastPostedAt: Date | null;
+  /** `tweet_id` of the pair's latest counting post by the given publisher with a non-empty id. */
+  threadTip: string | null;
+}
+
+/** A new post about to be published: the intent of SPEC §8.1. */
+export interface PostIntent {
+  time: Date;
+  pair: string;
+  tweetText: string;
+  inReplyTo: string | null;
+  publisher: PublisherName;
+  runId: string;
+}
+
+/** A ranked pair (SPEC §4). */
+export interface Candidate {
+  pair: string;
+  metric: number;
+  lastPostedAt: Date | null;
+}
+
+/** One venue's line in the result (SPEC §9 `venues`): all venues with volume, by volume. */
+export interface VenueShare {
+  venue: string;
+  label: string;
+  volume: number;
+  /** volume / pair volume, unrounded, in [0, 1]. */
+  share: number;
+}
