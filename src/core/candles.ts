@@ -1,0 +1,160 @@
+// Which candles count (SPEC §2, §3): reading numbers however they were stored, the validity rule,
+// the names, duplicates, and the reference snapshot in memory that every store must reproduce.
+
+import { exactSum } from "./exact.js";
+import { compareText } from "./order.js";
+import type { Candle, MarketAggregate, RawCandle, Snapshot, SnapshotQuery } from "./types.js";
+
+/** SPEC §3's plain decimal number; also usable as a MongoDB `$regexMatch` pattern. */
+export const NUMBER_PATTERN = "^[-+]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][-+]?[0-9]+)?$";
+const NUMBER_RE = new RegExp(NUMBER_PATTERN);
+
+/** The BSON number classes of the mongodb driver, recognised by their `_bsontype` tag. */
+const BSON_NUMBER_TYPES = new Set(["Decimal128", "Long", "Int32", "Double"]);
+/** Extended JSON v2 wrappers of numbers (as `capbot import` may meet them without a BSON parser). */
+const EJSON_NUMBER_KEYS = ["$numberDecimal", "$numberLong", "$numberDouble", "$numberInt"];
+
+function parseNumberText(text: string): number | null {
+  if (!NUMBER_RE.test(text)) return null;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** A finite number read from a stored value, or null when the value is not a plain number. */
+export function parseNumber(value: unknown): number | null {
+  if (typeof value === "number") return Number.isFinite(value) ? value : null;
+  if (typeof value === "bigint") {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : null;
+  }
+  if (typeof value === "string") return parseNumberText(value);
+  if (typeof value !== "object" || value === null) return null;
+  const tagged = value as { _bsontype?: unknown; toString?: unknown };
+  if (typeof tagged._bsontype === "string") {
+    if (!BSON_NUMBER_TYPES.has(tagged._bsontype) || typeof tagged.toString !== "function") return null;
+    const text: unknown = tagged.toString();
+    return typeof text === "string" ? parseNumberText(text) : null;
+  }
+  const keys = Object.keys(value);
+  const key = keys[0];
+  if (keys.length !== 1 || key === undefined || !EJSON_NUMBER_KEYS.includes(key)) return null;
+  const text: unknown = (value as Record<string, unknown>)[key];
+  return typeof text === "string" ? parseNumberText(text) : null;
+}
+
+function nonEmptyTrimmed(value: unknown): string | null {
+  if (typeof value !== "string") return null;
+  const trimmed = value.trim();
+  return trimmed === "" ? null : trimmed;
+}
+
+function isValidDate(value: unknown): value is Date {
+  return value instanceof Date && !Number.isNaN(value.getTime());
+}
+
+/** `UPPER(symbol)-UPPER(base)`, both trimmed (SPEC §2). */
+export function pairName(symbol: string, base: string): string {
+  return `${symbol.trim().toUpperCase()}-${base.trim().toUpperCase()}`;
+}
+
+/** The candle with its names normalised, or null when it fails SPEC §3 rule 3. */
+export function normaliseCandle(raw: RawCandle): Candle | null {
+  const timestamp = raw["timestamp"];
+  if (!isValidDate(timestamp)) return null;
+  const venue = nonEmptyTrimmed(raw["marketVenue"]);
+  const symbol = nonEmptyTrimmed(raw["pair_symbol"]);
+  const base = nonEmptyTrimmed(raw["pair_base"]);
+  const granularity = raw["granularity"];
+  if (venue === null || symbol === null || base === null || typeof granularity !== "string") return null;
+  const volume = parseNumber(raw["volume"]);
+  const close = parseNumber(raw["close"]);
+  if (volume === null || volume < 0 || close === null || close <= 0) return null;
+  return {
+    timestamp,
+    venue: venue.toLowerCase(),
+    symbol: symbol.toUpperCase(),
+    base: base.toUpperCase(),
+    pair: pairName(symbol, base),
+    granularity,
+    volume,
+    close,
+  };
+}
+
+/** What makes two candles copies of one another (SPEC §3 duplicates). */
+export function candleKey(c: Candle): string {
+  return JSON.stringify([c.venue, c.pair, c.granularity, c.timestamp.getTime()]);
+}
+
+/**
+ * The copy that counts: the larger volume (SPEC §3); on equal volume the larger close, then the smaller
+ * symbol (two spellings of one pair name, e.g. `A-B`+`C` and `A`+`B-C`), so that the result never depends
+ * on which copy came first.
+ */
+export function pickDuplicate(a: Candle, b: Candle): Candle {
+  if (a.volume !== b.volume) return a.volume > b.volume ? a : b;
+  if (a.close !== b.close) return a.close > b.close ? a : b;
+  return b.symbol < a.symbol ? b : a;
+}
+
+/** Sums beyond the largest double are held at it, so that no figure becomes Infinity. */
+function bounded(x: number): number {
+  return Math.min(x, Number.MAX_VALUE);
+}
+
+function compareMarkets(a: MarketAggregate, b: MarketAggregate): number {
+  return compareText(a.pair, b.pair) || compareText(a.venue, b.venue);
+}
+
+/** The reference snapshot (SPEC §3): the embedded store and the MongoDB pipelines must equal it. */
+export function snapshotOf(raws: Iterable<RawCandle>, query: SnapshotQuery): Snapshot {
+  const from = query.from.getTime();
+  const to = query.to.getTime();
+  const counted = new Map<string, Candle>();
+  let skippedCandles = 0;
+  let newest: number | null = null;
+
+  for (const raw of raws) {
+    if (raw["granularity"] !== query.granularity) continue;
+    const timestamp = raw["timestamp"];
+    // Without a date, a document cannot be placed in the window, so it is neither counted nor skipped.
+    if (!isValidDate(timestamp)) continue;
+    const time = timestamp.getTime();
+    if (time >= to) continue;
+    const candle = normaliseCandle(raw);
+    if (candle !== null && (newest === null || time > newest)) newest = time;
+    if (time < from) continue;
+    if (candle === null) {
+      skippedCandles++;
+      continue;
+    }
+    const key = candleKey(candle);
+    const kept = counted.get(key);
+    counted.set(key, kept === undefined ? candle : pickDuplicate(kept, candle));
+  }
+
+  const groups = new Map<string, Candle[]>();
+  for (const candle of counted.values()) {
+    const key = JSON.stringify([candle.pair, candle.venue]);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [candle]);
+    else group.push(candle);
+  }
+
+  const markets: MarketAggregate[] = [];
+  for (const group of groups.values()) {
+    const first = group.reduce((a, b) => (b.symbol < a.symbol ? b : a));
+    markets.push({
+      pair: first.pair,
+      symbol: first.symbol,
+      base: first.base,
+      venue: first.venue,
+      volume: bounded(exactSum(group.map((c) => c.volume))),
+      notional: bounded(exactSum(group.map((c) => bounded(c.volume * c.close)))),
+      candles: group.length,
+    });
+  }
+  markets.sort(compareMarkets);
+
+  return { markets, skippedCandles, newestCandleAt: newest === null ? null : new Date(newest) };
+}

@@ -1,0 +1,53 @@
+// The message (SPEC §6): "Top Market Venues for {pair}:" and one line per venue, fitted into X's 280
+// weighted characters as twitter-text counts them, by showing fewer venues when it does not fit.
+
+import twitterText from "twitter-text";
+import { CapbotError } from "../errors.js";
+import { byVolume, type ShareLine, shareLines } from "./shares.js";
+
+/** The header line, without its colon. */
+export function messageTitle(pair: string): string {
+  return `Top Market Venues for ${pair}`;
+}
+
+export function renderMessage(pair: string, lines: ShareLine[]): string {
+  return [`${messageTitle(pair)}:`, ...lines.map((line) => `${line.label}: ${line.text}%`)].join("\n");
+}
+
+/** Whether X accepts the text: valid and at most 280 weighted characters. */
+export function fitsOnX(text: string): boolean {
+  const parsed = twitterText.parseTweet(text);
+  return parsed.valid && parsed.weightedLength <= 280;
+}
+
+/** A figure that is not a plain non-negative decimal would mean a bug upstream: never print it. */
+const PRINTABLE_FIGURE = /^(?:<0\.01|[0-9]+\.[0-9]{2})$/;
+
+/**
+ * The text for `pair`, with as many of the top `k` venues as fit (at least one, when `k` >= 1). Throws
+ * when no venue has volume, or when even one venue does not fit (an override label that is far too long).
+ */
+export function composeMessage(
+  pair: string,
+  venues: { venue: string; volume: number }[],
+  k: number,
+  labels: Record<string, string>,
+): { text: string; lines: ShareLine[]; k: number } {
+  const withVolume = byVolume(venues).length;
+  if (withVolume === 0) throw new CapbotError(`${pair} has no venue with volume to report`);
+  const most = Math.min(Math.max(0, k), withVolume);
+  const least = Math.min(most, 1);
+  for (let shown = most; shown >= least; shown--) {
+    const lines = shareLines(venues, shown, labels);
+    for (const line of lines) {
+      if (!PRINTABLE_FIGURE.test(line.text)) {
+        throw new CapbotError(`Refusing to print the figure "${line.text}" for ${line.label} in ${pair}`);
+      }
+    }
+    const text = renderMessage(pair, lines);
+    if (fitsOnX(text)) return { text, lines, k: shown };
+  }
+  throw new CapbotError(
+    `The message for ${pair} does not fit in 280 characters even with one venue; shorten its venue labels`,
+  );
+}

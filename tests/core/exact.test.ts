@@ -1,0 +1,27 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { exactSum, fromScaled, toScaled } from "../../src/core/exact.js";
+
+describe("exact arithmetic", () => {
+  it("round-trips every finite double", () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => {
+        expect(fromScaled(toScaled(x))).toBe(x === 0 ? 0 : x);
+      }),
+    );
+  });
+
+  it("sums exactly, whatever the order", () => {
+    expect(exactSum([1e16, 1, -1e16])).toBe(1);
+    expect(exactSum([0.1, 0.2])).toBe(0.30000000000000004);
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0, max: 1e12, noNaN: true })), (values) => {
+        expect(exactSum([...values].reverse())).toBe(exactSum(values));
+      }),
+    );
+  });
+
+  it("sums past the largest double are Infinity, for callers to bound", () => {
+    expect(exactSum([Number.MAX_VALUE, Number.MAX_VALUE])).toBe(Number.POSITIVE_INFINITY);
+  });
+});

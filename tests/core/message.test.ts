@@ -1,0 +1,91 @@
+import fc from "fast-check";
+import twitterText from "twitter-text";
+import { describe, expect, it } from "vitest";
+import { composeMessage } from "../../src/core/message.js";
+
+/** The spec's example, as volumes: five named venues and nine smaller ones making up "Others". */
+const SPEC_VENUES = [
+  { venue: "huobi", volume: 250 },
+  { venue: "binance", volume: 4120 },
+  { venue: "kraken", volume: 1030 },
+  { venue: "coinbase", volume: 2020 },
+  { venue: "bitstamp", volume: 540 },
+  ...["okx", "kucoin", "bybit", "bitfinex", "gemini", "mexc", "bitget", "gateio"].map((venue) => ({
+    venue,
+    volume: 240,
+  })),
+  { venue: "htx", volume: 120 },
+];
+
+describe("composeMessage (§6)", () => {
+  it("§6 the spec's example message is reproduced from volumes", () => {
+    const { text, k } = composeMessage("BTC-USDT", SPEC_VENUES, 5, {});
+    expect(text).toBe(
+      [
+        "Top Market Venues for BTC-USDT:",
+        "Binance: 41.20%",
+        "Coinbase: 20.20%",
+        "Kraken: 10.30%",
+        "Bitstamp: 5.40%",
+        "Huobi: 2.50%",
+        "Others: 20.40%",
+      ].join("\n"),
+    );
+    expect(k).toBe(5);
+  });
+
+  it("§6 the text fits 280 weighted characters: long override labels reduce K", () => {
+    const long = (name: string) => `${name} ${"Exchange ".repeat(6).trim()}`;
+    const labels = Object.fromEntries(SPEC_VENUES.map((v) => [v.venue, long(v.venue)]));
+    const { text, k, lines } = composeMessage("BTC-USDT", SPEC_VENUES, 5, labels);
+    expect(k).toBeLessThan(5);
+    expect(k).toBeGreaterThanOrEqual(1);
+    expect(twitterText.parseTweet(text).weightedLength).toBeLessThanOrEqual(280);
+    expect(twitterText.parseTweet(composeMessage("BTC-USDT", SPEC_VENUES, k + 1, labels).text).valid).toBe(
+      true,
+    );
+    expect(lines.at(-1)?.label).toBe("Others");
+    expect(lines.reduce((sum, line) => sum + line.hundredths, 0)).toBe(10_000);
+  });
+
+  it("§6 K is reduced only as far as needed", () => {
+    const labels = { binance: "B".repeat(220) };
+    const result = composeMessage("BTC-USDT", SPEC_VENUES, 5, labels);
+    expect(result.text).toBe(`Top Market Venues for BTC-USDT:\n${"B".repeat(220)}: 41.20%\nOthers: 58.80%`);
+    const withTwo = `Top Market Venues for BTC-USDT:\n${"B".repeat(220)}: 41.20%\nCoinbase: 20.20%\nOthers: 38.60%`;
+    expect(twitterText.parseTweet(withTwo).weightedLength).toBeGreaterThan(280);
+    expect(result.k).toBe(1);
+  });
+
+  it("§6 a message that cannot fit even with one venue is an error, not a truncated post", () => {
+    expect(() => composeMessage("BTC-USDT", SPEC_VENUES, 5, { binance: "B".repeat(300) })).toThrow(/280/);
+  });
+
+  it("§6 no venue with volume is an error", () => {
+    expect(() => composeMessage("BTC-USDT", [{ venue: "okx", volume: 0 }], 5, {})).toThrow(/no venue/);
+  });
+
+  it("property: no NaN, Infinity or minus sign ever reaches a text, and it always fits", () => {
+    const volume = fc.oneof(fc.constant(0), fc.double({ min: 0, max: Number.MAX_VALUE, noNaN: true }));
+    const venues = fc.uniqueArray(
+      fc.record({
+        venue: fc.constantFrom("binance", "okx", "kraken", "a", "b", "c", "d", "e", "f", "g"),
+        volume,
+      }),
+      { selector: (v) => v.venue, minLength: 1 },
+    );
+    fc.assert(
+      fc.property(venues, fc.integer({ min: 1, max: 10 }), (list, k) => {
+        fc.pre(list.some((v) => v.volume > 0));
+        const { text } = composeMessage("BTC-USDT", list, k, {});
+        const figures = text
+          .split("\n")
+          .slice(1)
+          .map((line) => line.slice(line.lastIndexOf(": ") + 2));
+        for (const figure of figures) expect(figure).toMatch(/^(?:<0\.01|\d+\.\d\d)%$/);
+        expect(text).not.toMatch(/NaN|Infinity/);
+        expect(twitterText.parseTweet(text).valid).toBe(true);
+      }),
+    );
+  });
+});

@@ -1,0 +1,157 @@
+import { describe, expect, it } from "vitest";
+import { isCounting, normalisePost, postStates } from "../../src/core/thread.js";
+import { post } from "./fixtures.js";
+
+const at = (hour: number) => new Date(Date.UTC(2023, 0, 10, hour));
+
+describe("isCounting (§5)", () => {
+  it("§5 a post counts when its status is absent, posted or unknown", () => {
+    expect(isCounting(null)).toBe(true);
+    expect(isCounting("posted")).toBe(true);
+    expect(isCounting("unknown")).toBe(true);
+    expect(isCounting("pending")).toBe(false);
+    expect(isCounting("failed")).toBe(false);
+  });
+});
+
+describe("postStates (§5, §7)", () => {
+  it("§5 lastPostedAt is the latest time of the pair's counting posts, any publisher", () => {
+    const states = postStates(
+      [
+        post({ id: "1", time: at(1), publisher: "x" }),
+        post({ id: "2", time: at(3), publisher: "local", tweetId: "L-1" }),
+        post({ id: "3", time: at(5), status: "failed", tweetId: null }),
+        post({ id: "4", time: at(6), status: "pending", tweetId: null }),
+      ],
+      "x",
+    );
+    expect(states).toEqual([{ pair: "BTC-USDT", lastPostedAt: at(3), threadTip: "1600000000000000001" }]);
+  });
+
+  it("§7 the reply target is the latest counting post of the same publisher with a tweet_id", () => {
+    const states = postStates(
+      [
+        post({ id: "1", time: at(1), tweetId: "111" }),
+        post({ id: "2", time: at(2), tweetId: "222" }),
+        post({ id: "3", time: at(3), tweetId: null, status: null }),
+      ],
+      "x",
+    );
+    expect(states[0]?.threadTip).toBe("222");
+    expect(states[0]?.lastPostedAt).toEqual(at(3));
+  });
+
+  it("§7 legacy posts without publisher were made on x", () => {
+    const legacy = normalisePost({ time: at(1), pair: "BTC-USDT", tweet_text: "…", tweet_id: "999" }, "a");
+    expect(legacy?.publisher).toBe("x");
+    expect(postStates(legacy ? [legacy] : [], "x")[0]?.threadTip).toBe("999");
+    expect(postStates(legacy ? [legacy] : [], "local")[0]?.threadTip).toBeNull();
+  });
+
+  it("§7 another publisher's posts are never a reply target", () => {
+    const states = postStates([post({ id: "1", time: at(1), publisher: "local", tweetId: "L-7" })], "x");
+    expect(states).toEqual([{ pair: "BTC-USDT", lastPostedAt: at(1), threadTip: null }]);
+  });
+
+  it("§5 §7 failed and pending posts neither count nor thread", () => {
+    const states = postStates(
+      [
+        post({ id: "1", time: at(1), status: "failed", tweetId: "111" }),
+        post({ id: "2", time: at(2), status: "pending", tweetId: "222" }),
+      ],
+      "x",
+    );
+    expect(states).toEqual([]);
+  });
+
+  it("§8 unknown counts for lastPostedAt but is never a thread tip, even with a tweet_id", () => {
+    const states = postStates(
+      [
+        post({ id: "1", time: at(1), status: "posted", tweetId: "111" }),
+        post({ id: "2", time: at(2), status: "unknown", tweetId: "222" }),
+      ],
+      "x",
+    );
+    expect(states).toEqual([{ pair: "BTC-USDT", lastPostedAt: at(2), threadTip: "111" }]);
+  });
+
+  it("§7 no counting post with an id starts a new thread; states are sorted by pair", () => {
+    const states = postStates(
+      [post({ id: "1", pair: "ETH-USDT", tweetId: null }), post({ id: "2", pair: "ADA-USDT", tweetId: "" })],
+      "x",
+    );
+    expect(states.map((s) => [s.pair, s.threadTip])).toEqual([
+      ["ADA-USDT", null],
+      ["ETH-USDT", null],
+    ]);
+  });
+});
+
+describe("normalisePost (§1 legacy shapes)", () => {
+  it("§1 pair as an array gives its first element, upper-cased and trimmed", () => {
+    expect(normalisePost({ time: at(1), pair: [" link-usdt ", "x"] }, "a")?.pair).toBe("LINK-USDT");
+  });
+
+  it("§1 tweet_id as a number, bigint or BSON Long becomes a string", () => {
+    expect(normalisePost({ time: at(1), pair: "A-B", tweet_id: 1603000000000000000 }, "a")?.tweetId).toBe(
+      "1603000000000000000",
+    );
+    expect(normalisePost({ time: at(1), pair: "A-B", tweet_id: 1603000000000000001n }, "a")?.tweetId).toBe(
+      "1603000000000000001",
+    );
+    const long = { _bsontype: "Long", toString: () => "1603000000000000003" };
+    expect(normalisePost({ time: at(1), pair: "A-B", tweet_id: long }, "a")?.tweetId).toBe(
+      "1603000000000000003",
+    );
+    expect(normalisePost({ time: at(1), pair: "A-B", tweet_id: { $numberLong: "42" } }, "a")?.tweetId).toBe(
+      "42",
+    );
+  });
+
+  it("§1 a legacy document reads with defaults: no tweet_id, no status, publisher x", () => {
+    expect(normalisePost({ time: at(1), pair: "LINK-USDT", tweet_text: "Top…" }, "id-1")).toEqual({
+      id: "id-1",
+      time: at(1),
+      pair: "LINK-USDT",
+      tweetText: "Top…",
+      tweetId: null,
+      inReplyTo: null,
+      publisher: "x",
+      status: null,
+      runId: null,
+      error: null,
+    });
+  });
+
+  it("§8 capbot's own fields are read", () => {
+    const record = normalisePost(
+      {
+        time: at(1),
+        pair: "BTC-USDT",
+        tweet_text: "t",
+        tweet_id: "5",
+        in_reply_to: "4",
+        publisher: "local",
+        status: "posted",
+        run_id: "r1",
+        error: null,
+        media: "chart.png",
+      },
+      "b",
+    );
+    expect(record).toMatchObject({
+      inReplyTo: "4",
+      publisher: "local",
+      status: "posted",
+      runId: "r1",
+      media: "chart.png",
+    });
+  });
+
+  it("documents without a valid time or pair, or with an unknown status, are left out", () => {
+    expect(normalisePost({ time: "2023-01-01", pair: "A-B" }, "a")).toBeNull();
+    expect(normalisePost({ time: new Date(Number.NaN), pair: "A-B" }, "a")).toBeNull();
+    expect(normalisePost({ time: at(1), pair: [] }, "a")).toBeNull();
+    expect(normalisePost({ time: at(1), pair: "A-B", status: "deleted" }, "a")).toBeNull();
+  });
+});
