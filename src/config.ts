@@ -244,7 +244,11 @@ export function loadConfig(flags: Record<string, unknown>, options: LoadOptions 
   }
 
   const mongoUri = buildMongoUri(get, fail);
-  const store = choice<"embedded" | "mongodb">("store", ["embedded", "mongodb"], mongoUri ? "mongodb" : "embedded");
+  const store = choice<"embedded" | "mongodb">(
+    "store",
+    ["embedded", "mongodb"],
+    mongoUri ? "mongodb" : "embedded",
+  );
   if (store === "mongodb" && mongoUri === null) {
     throw new ConfigError(
       "The MongoDB store needs MONGODB_URI, or MONGODB_USER, MONGODB_PASSWORD and MONGO_DB_ADDRESS.",
@@ -252,12 +256,17 @@ export function loadConfig(flags: Record<string, unknown>, options: LoadOptions 
   }
 
   const baseUrl = text("xApiBaseUrl", "https://api.x.com").replace(/\/+$/, "");
-  if (!/^https?:\/\/[^\s/]+/.test(baseUrl)) fail("xApiBaseUrl", get("xApiBaseUrl").source, "must be an https:// URL");
+  if (!/^https?:\/\/[^\s/]+/.test(baseUrl))
+    fail("xApiBaseUrl", get("xApiBaseUrl").source, "must be an https:// URL");
 
   const windowRaw = get("window");
   const windowMs = duration("window", "24h", false) as number;
 
-  const logFormatSetting = choice<"json" | "pretty" | "auto">("logFormat", ["json", "pretty", "auto"], "auto");
+  const logFormatSetting = choice<"json" | "pretty" | "auto">(
+    "logFormat",
+    ["json", "pretty", "auto"],
+    "auto",
+  );
   const logFormat: LogFormat =
     logFormatSetting === "auto" ? (process.stderr.isTTY ? "pretty" : "json") : logFormatSetting;
 
@@ -318,14 +327,18 @@ export function loadConfig(flags: Record<string, unknown>, options: LoadOptions 
     dryRun: flags["dryRun"] === true,
     json: flags["json"] === true,
     asOf: asOfFlag(flags["asOf"]),
-    pair: typeof flags["pair"] === "string" && flags["pair"].trim() !== "" ? flags["pair"].trim().toUpperCase() : null,
+    pair:
+      typeof flags["pair"] === "string" && flags["pair"].trim() !== ""
+        ? flags["pair"].trim().toUpperCase()
+        : null,
   };
 }
 
 /** The values that must never appear in any output, for the logger and the tests. */
 export function secretValues(config: Config): string[] {
   const out: string[] = [];
-  if (config.x) out.push(config.x.consumerKey, config.x.consumerSecret, config.x.accessToken, config.x.accessSecret);
+  if (config.x)
+    out.push(config.x.consumerKey, config.x.consumerSecret, config.x.accessToken, config.x.accessSecret);
   if (config.mongo) {
     const password = passwordOf(config.mongo.uri);
     if (password) out.push(password, config.mongo.uri);
@@ -429,10 +442,14 @@ function readConfigFile(
   dotenv: Record<string, string>,
   cwd: string,
 ): FileConfig {
-  const named = (typeof flags["config"] === "string" ? flags["config"] : undefined) ?? env["CAPBOT_CONFIG"] ?? dotenv["CAPBOT_CONFIG"];
+  const named =
+    (typeof flags["config"] === "string" ? flags["config"] : undefined) ??
+    env["CAPBOT_CONFIG"] ??
+    dotenv["CAPBOT_CONFIG"];
   const path = resolve(cwd, named && named.trim() !== "" ? named : "capbot.config.json");
   if (!existsSync(path)) {
-    if (named && named.trim() !== "") throw new ConfigError(`The config file named by CAPBOT_CONFIG does not exist: ${path}.`);
+    if (named && named.trim() !== "")
+      throw new ConfigError(`The config file named by CAPBOT_CONFIG does not exist: ${path}.`);
     return {};
   }
   let json: unknown;

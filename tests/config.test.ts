@@ -20,7 +20,11 @@ function dir(files: Record<string, string> = {}): string {
   return d;
 }
 
-function load(flags: Record<string, unknown>, env: Record<string, string>, files: Record<string, string> = {}) {
+function load(
+  flags: Record<string, unknown>,
+  env: Record<string, string>,
+  files: Record<string, string> = {},
+) {
   return loadConfig(flags, { env, cwd: dir(files) });
 }
 
@@ -50,7 +54,10 @@ describe("§9 configuration", () => {
   });
 
   it("precedence: flags > environment > .env > config file > defaults", () => {
-    const files = { ".env": "CAPBOT_TOP=30\nCAPBOT_VENUES=4\n", "capbot.config.json": '{"top": 40, "venues": 3, "window": "7d", "rankBy": "quote"}' };
+    const files = {
+      ".env": "CAPBOT_TOP=30\nCAPBOT_VENUES=4\n",
+      "capbot.config.json": '{"top": 40, "venues": 3, "window": "7d", "rankBy": "quote"}',
+    };
     const c = load({ top: "10" }, { CAPBOT_TOP: "20", CAPBOT_VENUES: "" }, files);
     expect(c.top).toBe(10); // flag
     expect(c.venues).toBe(4); // .env (the empty environment variable counts as unset)
@@ -68,7 +75,9 @@ describe("§9 configuration", () => {
   });
 
   it("a partial set of X keys stops the run and names the missing ones, never a value", () => {
-    const err = configError(() => load({}, { TW_CONSUMER_KEY: "fake-consumer-key", TW_ACCESS_TOKEN: "fake-access-token" }));
+    const err = configError(() =>
+      load({}, { TW_CONSUMER_KEY: "fake-consumer-key", TW_ACCESS_TOKEN: "fake-access-token" }),
+    );
     expect(err.message).toContain("TW_CONSUMER_KEY_SECRET");
     expect(err.message).toContain("TW_ACCESS_TOKEN_SECRET");
     expect(err.message).not.toContain("fake-");
@@ -81,14 +90,24 @@ describe("§9 configuration", () => {
   it("the store is mongodb when MONGODB_URI is set", () => {
     const c = load({}, { MONGODB_URI: "mongodb://db.example.invalid:27017" });
     expect(c.store).toBe("mongodb");
-    expect(c.mongo).toMatchObject({ db: "metrics", ohlcvCollection: "ohlcv_db", postsCollection: "posts_db" });
+    expect(c.mongo).toMatchObject({
+      db: "metrics",
+      ohlcvCollection: "ohlcv_db",
+      postsCollection: "posts_db",
+    });
   });
 
   it("the challenge's MONGODB_USER/PASSWORD/MONGO_DB_ADDRESS build an escaped mongodb+srv URI", () => {
-    const c = load({}, { MONGODB_USER: "bot user", MONGODB_PASSWORD: "p@ss:w/rd?#", MONGO_DB_ADDRESS: "cluster0.example.net" });
+    const c = load(
+      {},
+      { MONGODB_USER: "bot user", MONGODB_PASSWORD: "p@ss:w/rd?#", MONGO_DB_ADDRESS: "cluster0.example.net" },
+    );
     expect(c.mongo?.uri).toBe("mongodb+srv://bot%20user:p%40ss%3Aw%2Frd%3F%23@cluster0.example.net");
     expect(secretValues(c)).toContain("p@ss:w/rd?#");
-    const alt = load({}, { MONGODB_USER: "u", MONGODB_PASSWORD: "fake-password", MONGODB_ADDRESS: "c.example.net" });
+    const alt = load(
+      {},
+      { MONGODB_USER: "u", MONGODB_PASSWORD: "fake-password", MONGODB_ADDRESS: "c.example.net" },
+    );
     expect(alt.mongo?.uri).toBe("mongodb+srv://u:fake-password@c.example.net");
   });
 
@@ -105,7 +124,9 @@ describe("§9 configuration", () => {
     expect(err.message).not.toContain("lots-secret-ish");
     expect(configError(() => load({ window: "forever" }, {})).message).toContain("--window");
     expect(configError(() => load({}, { CAPBOT_RANK_BY: "shares" })).message).toContain("CAPBOT_RANK_BY");
-    expect(configError(() => load({}, { MONGODB_URI: "postgres://fake-password@x" })).message).not.toContain("fake-password");
+    expect(configError(() => load({}, { MONGODB_URI: "postgres://fake-password@x" })).message).not.toContain(
+      "fake-password",
+    );
   });
 
   it("--max-data-age off disables the staleness guard; 90m, 24h and 7d windows parse", () => {
@@ -125,14 +146,20 @@ describe("§9 configuration", () => {
       gateio: "Gate",
       okx: "OKX Exchange",
     });
-    expect(load({}, {}, { "capbot.config.json": '{"venueLabels": {"Kraken": "Kraken Pro"}}' }).venueLabels).toEqual({
+    expect(
+      load({}, {}, { "capbot.config.json": '{"venueLabels": {"Kraken": "Kraken Pro"}}' }).venueLabels,
+    ).toEqual({
       kraken: "Kraken Pro",
     });
-    expect(configError(() => load({}, { CAPBOT_VENUE_LABELS: "novalue" })).message).toContain("CAPBOT_VENUE_LABELS");
+    expect(configError(() => load({}, { CAPBOT_VENUE_LABELS: "novalue" })).message).toContain(
+      "CAPBOT_VENUE_LABELS",
+    );
   });
 
   it("an unknown key in the config file is refused with its name", () => {
-    expect(configError(() => load({}, {}, { "capbot.config.json": '{"topp": 3}' })).message).toContain("topp");
+    expect(configError(() => load({}, {}, { "capbot.config.json": '{"topp": 3}' })).message).toContain(
+      "topp",
+    );
   });
 
   it("--pair is normalised to upper case", () => {
