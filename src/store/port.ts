@@ -2,7 +2,14 @@
 // Adapters: embedded.ts (SQLite file in CAPBOT_DATA_DIR) and mongo.ts (the users' MongoDB). A store
 // never decides policy; it answers small questions, and the heavy scan stays inside it.
 
-import type { PairPostState, PostIntent, PostRecord, RawCandle, Snapshot, SnapshotQuery } from "../core/types.js";
+import type {
+  PairPostState,
+  PostIntent,
+  PostRecord,
+  RawCandle,
+  Snapshot,
+  SnapshotQuery,
+} from "../core/types.js";
 
 export type StoreKind = "embedded" | "mongodb";
 
@@ -67,6 +74,12 @@ export interface Store {
 
   /** Store-specific lines of `capbot doctor`. */
   doctor(query: SnapshotQuery, maxDataAgeMs: number | null, now: Date): Promise<Check[]>;
+
+  /**
+   * Optional: runs `work` so that its writes are all kept or none is (one transaction). The importer
+   * then reads a file once; a store without it gets a two-pass import (check everything, then write).
+   */
+  atomically?<T>(work: () => Promise<T>): Promise<T>;
 
   close(): Promise<void>;
 }

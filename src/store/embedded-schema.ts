@@ -1,0 +1,79 @@
+// The embedded store's on-disk format and the migrations that move an older data directory forward.
+// The format version lives in SQLite's `PRAGMA user_version`; each migration runs in one transaction.
+
+import type { Database } from "better-sqlite3";
+import { StoreError } from "../errors.js";
+
+/**
+ * Format 1.
+ * - `candle_docs`: every candle document as it arrived (bad values are data), in arrival order.
+ * - `candles`: for each candle that can count (a string granularity and a valid date), the fields the
+ *   validity rule reads, clustered by (granularity, ts) in a WITHOUT ROWID table: a window is one
+ *   contiguous range of small rows, whatever the length of the history behind it. The five value columns
+ *   have no declared type, so SQLite keeps each value's own type (the text "12" stays text, 12 a number);
+ *   `plain` = 0 when one of them held something else (a decimal, NaN, an object), and the run then reads
+ *   that candle's document instead.
+ * - `posts`: each document as it was written, plus the columns the queries need, filled from the core's
+ *   normalisePost (`readable` = 0 when it returns null: such a document is kept but never read).
+ * - `meta`: counters kept in step with the tables, so that no query has to scan a whole table.
+ */
+const FORMAT_1 = `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+  INSERT INTO meta (key, value) VALUES ('candle_count', 0);
+  CREATE TABLE candle_docs (seq INTEGER PRIMARY KEY, doc TEXT NOT NULL);
+  CREATE TABLE candles (
+    granularity TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    venue, symbol, base, volume, close,
+    plain INTEGER NOT NULL,
+    PRIMARY KEY (granularity, ts, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE posts (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    doc TEXT NOT NULL,
+    readable INTEGER NOT NULL,
+    pair TEXT,
+    time_ms INTEGER,
+    status TEXT,
+    publisher TEXT
+  );
+  CREATE INDEX posts_by_time ON posts (time_ms);
+  CREATE INDEX posts_by_status ON posts (status);
+`;
+
+/** `MIGRATIONS[n]` moves format n to n + 1. */
+const MIGRATIONS: readonly ((db: Database) => void)[] = [(db) => db.exec(FORMAT_1)];
+
+export const FORMAT_VERSION = MIGRATIONS.length;
+
+export function formatVersion(db: Database): number {
+  return db.pragma("user_version", { simple: true }) as number;
+}
+
+/**
+ * Brings the database to {@link FORMAT_VERSION}; refuses one written by a newer capbot. The version is
+ * read again inside each step's write transaction: two processes opening a new directory at once must
+ * not both create the tables.
+ */
+export function migrate(db: Database, file: string): void {
+  const step = db.transaction((): boolean => {
+    const found = formatVersion(db);
+    if (found > FORMAT_VERSION) {
+      throw new StoreError(
+        `${file} has format version ${found}, newer than this capbot understands (${FORMAT_VERSION}): upgrade capbot.`,
+      );
+    }
+    const migration = MIGRATIONS[found];
+    if (migration === undefined) return false;
+    migration(db);
+    db.pragma(`user_version = ${found + 1}`);
+    return true;
+  });
+  // Checked first without a write lock, so that opening an up-to-date store never waits for a writer.
+  if (formatVersion(db) === FORMAT_VERSION) return;
+  while (step.immediate()) {
+    // One format step per transaction, until none is left.
+  }
+}

@@ -1,0 +1,500 @@
+// The embedded store: one SQLite file (`capbot.sqlite`) in the data directory, for trying capbot without
+// MongoDB and for small installations. Documents are kept as they arrived (bad values are data); a run
+// reads only its window's candles through the (granularity, time) key and judges them with the core's
+// own validity and duplicate rules (embedded-snapshot.ts), so its cost follows the window, not the history.
+
+import { randomBytes } from "node:crypto";
+import { accessSync, constants, existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { normaliseCandle } from "../core/candles.js";
+import { normalisePost, postStates } from "../core/thread.js";
+import {
+  COUNTING_STATUSES,
+  type PairPostState,
+  type PostIntent,
+  type PostRecord,
+  type RawCandle,
+  type Snapshot,
+  type SnapshotQuery,
+} from "../core/types.js";
+import { StoreError } from "../errors.js";
+import { parseExtendedJson, stringifyExtendedJson } from "./ejson.js";
+import { acquireLease, releaseLease } from "./embedded-lock.js";
+import { FORMAT_VERSION, formatVersion, migrate } from "./embedded-schema.js";
+import { aggregateWindow } from "./embedded-snapshot.js";
+import type { Check, HistoryQuery, PostedFields, Store } from "./port.js";
+
+export const DATABASE_FILE = "capbot.sqlite";
+
+export interface EmbeddedOptions {
+  /** Opens without writing anything anywhere (dry runs, reports); a missing store reads as empty. */
+  readonly?: boolean;
+}
+
+type Doc = Record<string, unknown>;
+
+const COUNTING_SQL = `(status IS NULL OR status IN (${COUNTING_STATUSES.filter((s) => s !== null)
+  .map((s) => `'${s}'`)
+  .join(", ")}))`;
+
+/** A fresh post id shaped like a MongoDB ObjectId: seconds, then random bytes, so ids grow with time. */
+function newId(): string {
+  const seconds = Math.floor(Date.now() / 1000)
+    .toString(16)
+    .padStart(8, "0");
+  return seconds + randomBytes(8).toString("hex");
+}
+
+/** The columns a run reads of a candle, in the order of {@link CandleRow}. */
+const CANDLE_COLUMNS = "ts, seq, venue, symbol, base, volume, close, plain";
+type CandleRow = [number, number, unknown, unknown, unknown, unknown, unknown, number];
+
+/** A value SQLite keeps exactly as JavaScript had it (text as text, a finite number as a number); absent as null. */
+function isPlain(value: unknown): boolean {
+  return (
+    value === undefined ||
+    value === null ||
+    typeof value === "string" ||
+    (typeof value === "number" && Number.isFinite(value))
+  );
+}
+
+function* map<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
+  for (const item of items) yield f(item);
+}
+
+function isValidDate(value: unknown): value is Date {
+  return value instanceof Date && !Number.isNaN(value.getTime());
+}
+
+function parseDoc(text: string): Doc {
+  return parseExtendedJson(text) as Doc;
+}
+
+/** The query columns of a post: what the core reads in it, or nothing when it cannot read it. */
+function postColumns(doc: Doc, id: string): (string | number | null)[] {
+  const record = normalisePost(doc, id);
+  if (record === null) return [0, null, null, null, null];
+  return [1, record.pair, record.time.getTime(), record.status, record.publisher];
+}
+
+class EmbeddedStore implements Store {
+  readonly kind = "embedded" as const;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly dir: string,
+    private readonly file: string,
+    private readonly readonly: boolean,
+  ) {}
+
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** A prepared statement, compiled once per connection. */
+  private statement(sql: string): Database.Statement {
+    let prepared = this.statements.get(sql);
+    if (prepared === undefined) {
+      prepared = this.db.prepare(sql);
+      this.statements.set(sql, prepared);
+    }
+    return prepared;
+  }
+
+  /** Every SQLite failure becomes a StoreError (exit 5) naming the file; ours pass through. */
+  private guard<T>(what: string, work: () => T): Promise<T> {
+    try {
+      return Promise.resolve(work());
+    } catch (err) {
+      if (err instanceof StoreError) return Promise.reject(err);
+      const reason = err instanceof Error ? err.message : String(err);
+      return Promise.reject(
+        new StoreError(`The embedded store ${this.file} could not ${what}: ${reason}`, { cause: err }),
+      );
+    }
+  }
+
+  private writable(): void {
+    if (this.readonly) throw new StoreError(`The embedded store ${this.file} is open read-only.`);
+  }
+
+  snapshot(query: SnapshotQuery): Promise<Snapshot> {
+    return this.guard("read the candles", () => {
+      const rows = this.statement(
+        `SELECT ${CANDLE_COLUMNS} FROM candles WHERE granularity = ? AND ts >= ? AND ts < ? ORDER BY ts`,
+      )
+        .raw()
+        .iterate(query.granularity, query.from.getTime(), query.to.getTime()) as IterableIterator<CandleRow>;
+      // Streamed, not collected: a window's rows never sit in memory all at once (less garbage to collect).
+      const window = aggregateWindow(map(rows, (row) => this.rawCandle(query.granularity, row)));
+      // A valid candle inside the window is the newest before `to`; only without one look further back.
+      const newest = window.newest ?? this.newestValidBefore(query.granularity, query.from);
+      return {
+        markets: window.markets,
+        skippedCandles: window.skippedCandles,
+        newestCandleAt: newest === null ? null : new Date(newest),
+      };
+    });
+  }
+
+  /** The candle as the validity rule reads it: from its columns, or from its document when not plain. */
+  private rawCandle(granularity: string, row: CandleRow): RawCandle {
+    const [ts, seq, venue, symbol, base, volume, close, plain] = row;
+    if (plain === 0) {
+      const doc = this.statement("SELECT doc FROM candle_docs WHERE seq = ?").pluck().get(seq);
+      return parseDoc(String(doc));
+    }
+    return {
+      timestamp: new Date(ts),
+      granularity,
+      marketVenue: venue,
+      pair_symbol: symbol,
+      pair_base: base,
+      volume,
+      close,
+    };
+  }
+
+  /** Walks back through the time key from `before`, stopping at the first candle the core accepts. */
+  private newestValidBefore(granularity: string, before: Date): number | null {
+    const rows = this.db
+      .prepare(`SELECT ${CANDLE_COLUMNS} FROM candles WHERE granularity = ? AND ts < ? ORDER BY ts DESC`)
+      .raw()
+      .iterate(granularity, before.getTime()) as IterableIterator<CandleRow>;
+    for (const row of rows) {
+      if (normaliseCandle(this.rawCandle(granularity, row)) !== null) {
+        rows.return?.();
+        return row[0];
+      }
+    }
+    return null;
+  }
+
+  private posts(where: string, params: unknown[], tail = ""): PostRecord[] {
+    const rows = this.db
+      .prepare(`SELECT id, doc FROM posts WHERE readable = 1 AND ${where} ${tail}`)
+      .all(...params) as { id: string; doc: string }[];
+    return rows.flatMap((r) => normalisePost(parseDoc(r.doc), r.id) ?? []);
+  }
+
+  postStates(publisher: string): Promise<PairPostState[]> {
+    return this.guard("read the posts", () => postStates(this.posts(COUNTING_SQL, []), publisher));
+  }
+
+  countPostsSince(publisher: string, since: Date): Promise<number> {
+    return this.guard("count the posts", () => {
+      const sql = `SELECT count(*) FROM posts WHERE readable = 1 AND publisher = ? AND time_ms >= ? AND ${COUNTING_SQL}`;
+      return this.db.prepare(sql).pluck().get(publisher, since.getTime()) as number;
+    });
+  }
+
+  pendingIntents(): Promise<PostRecord[]> {
+    return this.guard("read the pending intents", () =>
+      this.posts("status = 'pending'", [], "ORDER BY time_ms, seq"),
+    );
+  }
+
+  private insertPost(id: string, doc: Doc): boolean {
+    const result = this.db
+      .prepare(
+        "INSERT OR IGNORE INTO posts (id, doc, readable, pair, time_ms, status, publisher) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      )
+      .run(id, stringifyExtendedJson(doc), ...postColumns(doc, id));
+    return result.changes === 1;
+  }
+
+  insertIntent(intent: PostIntent): Promise<string> {
+    return this.guard("record the intent", () => {
+      this.writable();
+      const id = newId();
+      const doc: Doc = {
+        time: intent.time,
+        pair: intent.pair,
+        tweet_text: intent.tweetText,
+        in_reply_to: intent.inReplyTo,
+        publisher: intent.publisher,
+        status: "pending",
+        run_id: intent.runId,
+      };
+      this.db.transaction(() => this.insertPost(id, doc)).immediate();
+      return id;
+    });
+  }
+
+  /** Changes one of capbot's own intents, only while it is still pending (never a legacy document). */
+  private settle(id: string, change: Doc): void {
+    this.writable();
+    this.db
+      .transaction(() => {
+        const text = this.db
+          .prepare("SELECT doc FROM posts WHERE id = ? AND status = 'pending'")
+          .pluck()
+          .get(id);
+        if (typeof text !== "string") return;
+        const doc = { ...parseDoc(text), ...change };
+        this.db
+          .prepare(
+            "UPDATE posts SET doc = ?, readable = ?, pair = ?, time_ms = ?, status = ?, publisher = ? WHERE id = ?",
+          )
+          .run(stringifyExtendedJson(doc), ...postColumns(doc, id), id);
+      })
+      .immediate();
+  }
+
+  markPosted(id: string, fields: PostedFields): Promise<void> {
+    return this.guard("record the post", () => {
+      const change: Doc = {
+        status: "posted",
+        tweet_id: fields.tweetId,
+        time: fields.time,
+        in_reply_to: fields.inReplyTo,
+      };
+      if (fields.media !== undefined && fields.media !== null) change["media"] = fields.media;
+      this.settle(id, change);
+    });
+  }
+
+  markFailed(id: string, error: string): Promise<void> {
+    return this.guard("record the failure", () => this.settle(id, { status: "failed", error }));
+  }
+
+  markUnknown(id: string, reason: string): Promise<void> {
+    return this.guard("record the unknown outcome", () =>
+      this.settle(id, { status: "unknown", error: reason }),
+    );
+  }
+
+  acquireLock(owner: string, leaseMs: number, now: Date): Promise<boolean> {
+    return this.guard("take the lock", () => {
+      this.writable();
+      return acquireLease(this.db, this.dir, owner, leaseMs, now);
+    });
+  }
+
+  releaseLock(owner: string): Promise<void> {
+    return this.guard("release the lock", () => {
+      this.writable();
+      releaseLease(this.db, this.dir, owner);
+    });
+  }
+
+  insertCandles(docs: RawCandle[]): Promise<number> {
+    return this.guard("store the candles", () => {
+      this.writable();
+      const keep = this.statement("INSERT INTO candle_docs (doc) VALUES (?)");
+      const index = this.statement(
+        "INSERT INTO candles (granularity, ts, seq, venue, symbol, base, volume, close, plain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      );
+      this.db
+        .transaction(() => {
+          for (const doc of docs) {
+            const seq = keep.run(stringifyExtendedJson(doc)).lastInsertRowid;
+            const { granularity, timestamp, marketVenue, pair_symbol, pair_base, volume, close } = doc;
+            if (typeof granularity !== "string" || !isValidDate(timestamp)) continue;
+            const ts = timestamp.getTime();
+            if (
+              isPlain(marketVenue) &&
+              isPlain(pair_symbol) &&
+              isPlain(pair_base) &&
+              isPlain(volume) &&
+              isPlain(close)
+            ) {
+              index.run(
+                granularity,
+                ts,
+                seq,
+                marketVenue ?? null,
+                pair_symbol ?? null,
+                pair_base ?? null,
+                volume ?? null,
+                close ?? null,
+                1,
+              );
+            } else {
+              index.run(granularity, ts, seq, null, null, null, null, null, 0);
+            }
+          }
+          this.db.prepare("UPDATE meta SET value = value + ? WHERE key = 'candle_count'").run(docs.length);
+        })
+        .immediate();
+      return docs.length;
+    });
+  }
+
+  insertPosts(docs: Doc[]): Promise<number> {
+    return this.guard("store the posts", () => {
+      this.writable();
+      return this.db
+        .transaction(() => {
+          let stored = 0;
+          for (const doc of docs) {
+            const given = doc["_id"];
+            const id = typeof given === "string" && given !== "" ? given : newId();
+            // Importing the same posts twice keeps one copy of each id, as MongoDB's unique _id would.
+            if (this.insertPost(id, doc)) stored++;
+          }
+          return stored;
+        })
+        .immediate();
+    });
+  }
+
+  countCandles(): Promise<number> {
+    return this.guard("count the candles", () => this.candleCount());
+  }
+
+  private candleCount(): number {
+    return this.db.prepare("SELECT value FROM meta WHERE key = 'candle_count'").pluck().get() as number;
+  }
+
+  clear(): Promise<void> {
+    return this.guard("clear the store", () => {
+      this.writable();
+      this.db
+        .transaction(() => {
+          this.db.exec("DELETE FROM candles; DELETE FROM candle_docs; DELETE FROM posts;");
+          this.db.exec("UPDATE meta SET value = 0 WHERE key = 'candle_count'");
+        })
+        .immediate();
+    });
+  }
+
+  history(query: HistoryQuery): Promise<PostRecord[]> {
+    return this.guard("read the history", () => {
+      const pair = query.pair?.trim().toUpperCase();
+      const tail = "ORDER BY time_ms DESC, seq DESC LIMIT ?";
+      return pair ? this.posts("pair = ?", [pair, query.limit], tail) : this.posts("1", [query.limit], tail);
+    });
+  }
+
+  async doctor(query: SnapshotQuery, maxDataAgeMs: number | null, now: Date): Promise<Check[]> {
+    const checks: Check[] = [];
+    try {
+      accessSync(this.dir, constants.W_OK);
+      checks.push({ name: "embedded store", ok: true, detail: `data directory ${this.dir} is writable` });
+    } catch {
+      checks.push({
+        name: "embedded store",
+        ok: false,
+        detail: `data directory ${this.dir} is not writable`,
+        fix: "give this user write access to CAPBOT_DATA_DIR, or point CAPBOT_DATA_DIR elsewhere",
+        exitCode: 5,
+      });
+    }
+    checks.push({
+      name: "store format",
+      ok: true,
+      detail: `format version ${formatVersion(this.db)} of ${FORMAT_VERSION} (${this.file})`,
+    });
+    const total = await this.countCandles();
+    const inWindow = this.db
+      .prepare("SELECT count(*) FROM candles WHERE granularity = ? AND ts >= ? AND ts < ?")
+      .pluck()
+      .get(query.granularity, query.from.getTime(), query.to.getTime()) as number;
+    const window = `${query.granularity} candles from ${query.from.toISOString()} to ${query.to.toISOString()}`;
+    checks.push({
+      name: "candles",
+      ok: inWindow > 0,
+      detail: `${total} candles stored, ${inWindow} ${window}`,
+      ...(inWindow > 0
+        ? {}
+        : {
+            fix: "import candles (capbot import FILE --into ohlcv) or fill the demo data (capbot demo)",
+            exitCode: 3,
+          }),
+    });
+    checks.push(await this.freshness(query, maxDataAgeMs, now));
+    return checks;
+  }
+
+  private async freshness(query: SnapshotQuery, maxDataAgeMs: number | null, now: Date): Promise<Check> {
+    const newest = (await this.snapshot(query)).newestCandleAt;
+    if (newest === null) {
+      return {
+        name: "data freshness",
+        ok: maxDataAgeMs === null,
+        detail: `no valid ${query.granularity} candle before ${query.to.toISOString()}`,
+        ...(maxDataAgeMs === null ? {} : { fix: "import recent candles", exitCode: 3 }),
+      };
+    }
+    const ageMs = now.getTime() - newest.getTime();
+    const ageHours = (ageMs / 3_600_000).toFixed(1);
+    const detail = `newest valid ${query.granularity} candle at ${newest.toISOString()} (${ageHours} h old)`;
+    if (maxDataAgeMs === null)
+      return { name: "data freshness", ok: true, detail: `${detail}; the age check is off` };
+    if (ageMs <= maxDataAgeMs) return { name: "data freshness", ok: true, detail };
+    return {
+      name: "data freshness",
+      ok: false,
+      detail: `${detail}, older than the allowed ${(maxDataAgeMs / 3_600_000).toFixed(1)} h`,
+      fix: "import recent candles, or raise --max-data-age",
+      exitCode: 3,
+    };
+  }
+
+  /** One transaction across awaits: the writes of `work` (themselves transactions) become savepoints in it. */
+  async atomically<T>(work: () => Promise<T>): Promise<T> {
+    await this.guard("start a transaction", () => {
+      this.writable();
+      this.db.exec("BEGIN IMMEDIATE");
+    });
+    try {
+      const result = await work();
+      await this.guard("commit", () => this.db.exec("COMMIT"));
+      return result;
+    } catch (err) {
+      if (this.db.inTransaction) this.db.exec("ROLLBACK");
+      throw err;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.guard("close", () => {
+      this.db.close();
+    });
+  }
+}
+
+function openDatabase(dir: string, file: string, readonly: boolean): Database.Database {
+  if (readonly) {
+    // Nothing to read yet: an empty in-memory store answers, and nothing is created on disk.
+    if (!existsSync(file)) return withSchema(new Database(":memory:"), file);
+    const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 10_000 });
+    const found = formatVersion(db);
+    if (found === FORMAT_VERSION) return db;
+    db.close();
+    if (found === 0) return withSchema(new Database(":memory:"), file);
+    throw new StoreError(
+      `${file} has format version ${found} and this capbot reads ${FORMAT_VERSION}: run a command that writes (capbot run) once to move it forward.`,
+    );
+  }
+  mkdirSync(dir, { recursive: true });
+  const db = new Database(file, { timeout: 10_000 });
+  // WAL with a full sync at every commit: a kill -9 or power cut loses no acknowledged write.
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  return withSchema(db, file);
+}
+
+function withSchema(db: Database.Database, file: string): Database.Database {
+  try {
+    migrate(db, file);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+/** Opens (creating when needed, unless read-only) the embedded store in `dataDir`. */
+export async function openEmbeddedStore(dataDir: string, options: EmbeddedOptions = {}): Promise<Store> {
+  const file = join(dataDir, DATABASE_FILE);
+  const readonly = options.readonly === true;
+  try {
+    return new EmbeddedStore(openDatabase(dataDir, file, readonly), dataDir, file, readonly);
+  } catch (err) {
+    if (err instanceof StoreError) throw err;
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new StoreError(`The embedded store ${file} could not be opened: ${reason}`, { cause: err });
+  }
+}

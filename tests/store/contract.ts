@@ -1,0 +1,399 @@
+// The store-level behaviour of the posting cycle, written once and run against every Store adapter:
+// the embedded store (tests/store/embedded.test.ts) and MongoDB when a test server is configured. Only
+// the Store port is used here, nothing of any one engine.
+
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { snapshotOf } from "../../src/core/candles.js";
+import type { PostIntent, RawCandle, SnapshotQuery } from "../../src/core/types.js";
+import type { Store } from "../../src/store/port.js";
+import { expectSameSnapshot } from "./compare.js";
+
+export interface ContractOptions {
+  /** False for a store that refuses to delete (MongoDB never deletes users' data). */
+  clears?: boolean;
+}
+
+const HOUR = 3_600_000;
+const TO = new Date("2023-01-16T00:00:00Z");
+const FROM = new Date(TO.getTime() - 24 * HOUR);
+const QUERY: SnapshotQuery = { granularity: "1h", from: FROM, to: TO };
+
+function at(ms: number): Date {
+  return new Date(ms);
+}
+
+function candle(
+  venue: unknown,
+  symbol: unknown,
+  base: unknown,
+  timestamp: unknown,
+  volume: unknown,
+  close: unknown,
+): RawCandle {
+  return {
+    timestamp,
+    market_id: `${String(venue)}-${String(symbol)}-${String(base)}`,
+    marketVenue: venue,
+    pair_symbol: symbol,
+    pair_base: base,
+    granularity: "1h",
+    open: close,
+    high: close,
+    low: close,
+    close,
+    volume,
+  };
+}
+
+/** Three pairs on three venues over 30 hours, with the spec's awkward cases mixed in. */
+function candles(): RawCandle[] {
+  const docs: RawCandle[] = [];
+  for (let h = -6; h < 24; h++) {
+    const t = at(FROM.getTime() + h * HOUR);
+    docs.push(candle("binance", "btc", "usdt", t, String(100 + h), "16800.5"));
+    docs.push(candle(" OKX ", "BTC", "usdt", t, 50 + h, 16801));
+    docs.push(candle("kraken", "eth", "usd", t, `${20 + h}.25`, "1200"));
+    docs.push(candle("binance", "ltc", " usdt ", t, "8968", "86.86"));
+  }
+  // Re-ingested candle: the larger volume counts once.
+  docs.push(candle("binance", "btc", "usdt", at(FROM.getTime() + 5 * HOUR), "999", "16800.5"));
+  // Invalid values inside the window: skipped and counted.
+  docs.push(candle("binance", "btc", "usdt", at(FROM.getTime() + 2 * HOUR), "", "1"));
+  docs.push(candle("binance", "btc", "usdt", at(FROM.getTime() + 2 * HOUR), "abc", "1"));
+  docs.push(candle("binance", "btc", "usdt", at(FROM.getTime() + 2 * HOUR), "NaN", "1"));
+  docs.push(candle("binance", "btc", "usdt", at(FROM.getTime() + 2 * HOUR), "Infinity", "1"));
+  docs.push(candle("binance", "btc", "usdt", at(FROM.getTime() + 2 * HOUR), null, "1"));
+  docs.push(candle("binance", "btc", "usdt", at(FROM.getTime() + 2 * HOUR), "-5", "1"));
+  docs.push(candle("binance", "btc", "usdt", at(FROM.getTime() + 2 * HOUR), "5", "0"));
+  docs.push(candle("", "btc", "usdt", at(FROM.getTime() + 2 * HOUR), "5", "1"));
+  // Outside the window, another granularity, no date: neither counted nor skipped.
+  docs.push(candle("binance", "btc", "usdt", TO, "7777", "1"));
+  docs.push(candle("binance", "btc", "usdt", at(FROM.getTime() - 1), "abc", "1"));
+  docs.push({
+    ...candle("binance", "btc", "usdt", at(FROM.getTime() + HOUR), "7777", "1"),
+    granularity: "1m",
+  });
+  docs.push(candle("binance", "btc", "usdt", "2023-01-15T05:00:00Z", "7777", "1"));
+  return docs;
+}
+
+function intent(pair: string, time: Date, publisher: PostIntent["publisher"] = "x"): PostIntent {
+  return {
+    time,
+    pair,
+    tweetText: `Top Market Venues for ${pair}:\nBinance: 100.00%`,
+    inReplyTo: null,
+    publisher,
+    runId: "run-1",
+  };
+}
+
+/** Legacy documents of the earlier bot (SPEC §1), ids as 24-hex strings like exported ObjectIds. */
+const LEGACY = [
+  {
+    _id: "63987a3c0000000000000001",
+    time: new Date("2022-12-13T12:21:00Z"),
+    pair: "LINK-USDT",
+    tweet_text: "Top Market Venues for LINK-USDT:\nBinance: 66.64%",
+  },
+  {
+    _id: "63987a3c0000000000000002",
+    time: new Date("2022-12-14T12:21:00Z"),
+    pair: ["ETH-USDT"],
+    tweet_text: "eth",
+    tweet_id: 1603458123456789,
+  },
+  {
+    _id: "63987a3c0000000000000003",
+    time: new Date("2022-12-15T12:21:00Z"),
+    pair: "ETH-USDT",
+    tweet_text: "eth",
+    tweet_id: "1603458999",
+  },
+  {
+    _id: "63987a3c0000000000000004",
+    time: new Date("2022-12-16T12:21:00Z"),
+    pair: " btc-usdt ",
+    tweet_text: "btc",
+    tweet_id: "42",
+    publisher: "local",
+  },
+];
+
+export function describeStoreContract(
+  name: string,
+  open: () => Promise<Store>,
+  options: ContractOptions = {},
+): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe("candles (SPEC §3)", () => {
+      it("the snapshot equals the core's reference snapshot of the same documents", async () => {
+        const docs = candles();
+        expect(await store.insertCandles(docs.map((d) => ({ ...d })))).toBe(docs.length);
+        expectSameSnapshot(await store.snapshot(QUERY), snapshotOf(docs, QUERY));
+      });
+
+      it("§3 the window includes its start and excludes its end", async () => {
+        await store.insertCandles([
+          candle("binance", "btc", "usdt", FROM, "1", "10"),
+          candle("binance", "btc", "usdt", at(TO.getTime() - 1), "2", "10"),
+          candle("binance", "btc", "usdt", TO, "4", "10"),
+          candle("binance", "btc", "usdt", at(FROM.getTime() - 1), "8", "10"),
+        ]);
+        const snapshot = await store.snapshot(QUERY);
+        expect(snapshot.markets.map((m) => [m.pair, m.venue, m.volume, m.candles])).toEqual([
+          ["BTC-USDT", "binance", 3, 2],
+        ]);
+        expect(snapshot.newestCandleAt).toEqual(at(TO.getTime() - 1));
+      });
+
+      it("§3 invalid candles of the granularity inside the window are skipped and counted", async () => {
+        const docs = candles();
+        await store.insertCandles(docs);
+        expect((await store.snapshot(QUERY)).skippedCandles).toBe(8);
+      });
+
+      it("§3 duplicates count once, the copy with the larger volume", async () => {
+        const t = at(FROM.getTime() + HOUR);
+        await store.insertCandles([
+          candle("binance", "btc", "usdt", t, "5", "10"),
+          candle(" Binance", "BTC", "USDT ", t, "7", "11"),
+          candle("binance", "btc", "usdt", t, "6", "12"),
+        ]);
+        const [market] = (await store.snapshot(QUERY)).markets;
+        expect(market).toMatchObject({ volume: 7, notional: 77, candles: 1 });
+      });
+
+      it("§3 the newest valid candle is found before an empty window, past invalid ones", async () => {
+        await store.insertCandles([
+          candle("binance", "btc", "usdt", at(FROM.getTime() - 10 * HOUR), "3", "10"),
+          candle("binance", "btc", "usdt", at(FROM.getTime() - 2 * HOUR), "abc", "10"),
+          { ...candle("binance", "btc", "usdt", at(FROM.getTime() - HOUR), "3", "10"), granularity: "1m" },
+        ]);
+        const snapshot = await store.snapshot(QUERY);
+        expect(snapshot).toEqual({
+          markets: [],
+          skippedCandles: 0,
+          newestCandleAt: at(FROM.getTime() - 10 * HOUR),
+        });
+      });
+
+      it("an empty store gives an empty snapshot and no newest candle", async () => {
+        expect(await store.snapshot(QUERY)).toEqual({ markets: [], skippedCandles: 0, newestCandleAt: null });
+        expect(await store.countCandles()).toBe(0);
+      });
+
+      it("counts every stored candle, bad values included", async () => {
+        await store.insertCandles(candles());
+        expect(await store.countCandles()).toBe(candles().length);
+      });
+    });
+
+    describe("posts (SPEC §5, §7, §8)", () => {
+      it("§1 legacy posts are read in all their shapes", async () => {
+        expect(await store.insertPosts(LEGACY.map((d) => ({ ...d })))).toBe(LEGACY.length);
+        expect(await store.postStates("x")).toEqual([
+          { pair: "BTC-USDT", lastPostedAt: LEGACY[3]?.time, threadTip: null },
+          { pair: "ETH-USDT", lastPostedAt: LEGACY[2]?.time, threadTip: "1603458999" },
+          { pair: "LINK-USDT", lastPostedAt: LEGACY[0]?.time, threadTip: null },
+        ]);
+        expect((await store.postStates("local"))[0]).toEqual({
+          pair: "BTC-USDT",
+          lastPostedAt: LEGACY[3]?.time,
+          threadTip: "42",
+        });
+      });
+
+      it("§7 a legacy numeric tweet id becomes the thread tip as a string", async () => {
+        await store.insertPosts([{ ...LEGACY[1] }]);
+        expect(await store.postStates("x")).toEqual([
+          { pair: "ETH-USDT", lastPostedAt: LEGACY[1]?.time, threadTip: "1603458123456789" },
+        ]);
+      });
+
+      it("§8 an intent is pending, then posted with its id, time and reply target", async () => {
+        await store.insertPosts(LEGACY.map((d) => ({ ...d })));
+        const id = await store.insertIntent({
+          ...intent("ETH-USDT", new Date("2023-01-15T10:00:00Z")),
+          inReplyTo: "1603458999",
+        });
+        expect(typeof id).toBe("string");
+        const [pending] = await store.pendingIntents();
+        expect(pending).toMatchObject({
+          id,
+          pair: "ETH-USDT",
+          status: "pending",
+          publisher: "x",
+          runId: "run-1",
+          inReplyTo: "1603458999",
+        });
+        // A pending intent does not count yet.
+        expect((await store.postStates("x")).find((s) => s.pair === "ETH-USDT")?.threadTip).toBe(
+          "1603458999",
+        );
+
+        const postedAt = new Date("2023-01-15T10:00:02Z");
+        await store.markPosted(id, {
+          tweetId: "1700000000000000001",
+          time: postedAt,
+          inReplyTo: "1603458999",
+        });
+        expect(await store.pendingIntents()).toEqual([]);
+        expect((await store.postStates("x")).find((s) => s.pair === "ETH-USDT")).toEqual({
+          pair: "ETH-USDT",
+          lastPostedAt: postedAt,
+          threadTip: "1700000000000000001",
+        });
+        const [latest] = await store.history({ limit: 1 });
+        expect(latest).toMatchObject({
+          id,
+          status: "posted",
+          tweetId: "1700000000000000001",
+          time: postedAt,
+          inReplyTo: "1603458999",
+        });
+      });
+
+      it("§8 a failed intent neither counts nor threads, and keeps its error", async () => {
+        const id = await store.insertIntent(intent("SOL-USDT", new Date("2023-01-15T10:00:00Z")));
+        await store.markFailed(id, "X said: duplicate content");
+        expect(await store.postStates("x")).toEqual([]);
+        expect(await store.pendingIntents()).toEqual([]);
+        expect((await store.history({ limit: 5 }))[0]).toMatchObject({
+          id,
+          status: "failed",
+          error: "X said: duplicate content",
+        });
+      });
+
+      it("§8 an unknown outcome counts for choosing but is never a thread tip", async () => {
+        await store.insertPosts([{ ...LEGACY[2] }]);
+        const time = new Date("2023-01-15T10:00:00Z");
+        const id = await store.insertIntent(intent("ETH-USDT", time));
+        await store.markUnknown(id, "the publisher cannot tell");
+        expect(await store.postStates("x")).toEqual([
+          { pair: "ETH-USDT", lastPostedAt: time, threadTip: "1603458999" },
+        ]);
+        expect((await store.history({ limit: 1 }))[0]).toMatchObject({
+          status: "unknown",
+          error: "the publisher cannot tell",
+        });
+      });
+
+      it("§7 posts of another publisher set lastPostedAt but never the thread tip", async () => {
+        const time = new Date("2023-01-15T10:00:00Z");
+        const id = await store.insertIntent(intent("BTC-USDT", time, "local"));
+        await store.markPosted(id, { tweetId: "local-1", time, inReplyTo: null });
+        expect(await store.postStates("x")).toEqual([
+          { pair: "BTC-USDT", lastPostedAt: time, threadTip: null },
+        ]);
+        expect(await store.postStates("local")).toEqual([
+          { pair: "BTC-USDT", lastPostedAt: time, threadTip: "local-1" },
+        ]);
+      });
+
+      it("§8 the daily budget counts the publisher's counting posts since the given time", async () => {
+        const since = new Date("2023-01-15T00:00:00Z");
+        await store.insertPosts([
+          { time: new Date("2023-01-15T01:00:00Z"), pair: "BTC-USDT", tweet_text: "legacy, made on x" },
+          { time: new Date("2023-01-14T23:59:59Z"), pair: "BTC-USDT", tweet_text: "before the day" },
+          {
+            time: new Date("2023-01-15T02:00:00Z"),
+            pair: "BTC-USDT",
+            tweet_text: "other",
+            publisher: "local",
+            status: "posted",
+          },
+        ]);
+        const posted = await store.insertIntent(intent("ETH-USDT", new Date("2023-01-15T03:00:00Z")));
+        await store.markPosted(posted, {
+          tweetId: "1",
+          time: new Date("2023-01-15T03:00:01Z"),
+          inReplyTo: null,
+        });
+        const unknown = await store.insertIntent(intent("ETH-USDT", new Date("2023-01-15T04:00:00Z")));
+        await store.markUnknown(unknown, "cannot tell");
+        const failed = await store.insertIntent(intent("ETH-USDT", new Date("2023-01-15T05:00:00Z")));
+        await store.markFailed(failed, "refused");
+        await store.insertIntent(intent("ETH-USDT", new Date("2023-01-15T06:00:00Z")));
+        expect(await store.countPostsSince("x", since)).toBe(3);
+        expect(await store.countPostsSince("local", since)).toBe(1);
+      });
+
+      it("history is newest first, filtered by pair, limited", async () => {
+        await store.insertPosts(LEGACY.map((d) => ({ ...d })));
+        const id = await store.insertIntent(intent("ETH-USDT", new Date("2023-01-15T10:00:00Z")));
+        expect((await store.history({ limit: 10 })).map((p) => p.time.toISOString())).toEqual([
+          "2023-01-15T10:00:00.000Z",
+          "2022-12-16T12:21:00.000Z",
+          "2022-12-15T12:21:00.000Z",
+          "2022-12-14T12:21:00.000Z",
+          "2022-12-13T12:21:00.000Z",
+        ]);
+        const eth = await store.history({ pair: "eth-usdt", limit: 2 });
+        expect(eth.map((p) => [p.pair, p.tweetId])).toEqual([
+          ["ETH-USDT", null],
+          ["ETH-USDT", "1603458999"],
+        ]);
+        expect(eth[0]?.id).toBe(id);
+      });
+
+      it("§1 legacy shapes read back normalised: array pair, numeric id, no status, no publisher", async () => {
+        await store.insertPosts(LEGACY.map((d) => ({ ...d })));
+        await store.postStates("x");
+        const read = await store.history({ limit: 10 });
+        const eth = read.find((p) => p.time.getTime() === LEGACY[1]?.time.getTime());
+        expect(eth).toMatchObject({
+          pair: "ETH-USDT",
+          tweetId: "1603458123456789",
+          status: null,
+          publisher: "x",
+        });
+      });
+    });
+
+    describe("lease lock (SPEC §8)", () => {
+      const now = new Date("2023-01-15T10:00:00Z");
+      const later = (ms: number): Date => new Date(now.getTime() + ms);
+
+      it("§8 a second owner is refused while the lease runs", async () => {
+        expect(await store.acquireLock("run-a", 60_000, now)).toBe(true);
+        expect(await store.acquireLock("run-b", 60_000, later(59_000))).toBe(false);
+        await store.releaseLock("run-a");
+      });
+
+      it("§8 an expired lease is taken over", async () => {
+        expect(await store.acquireLock("run-a", 60_000, now)).toBe(true);
+        expect(await store.acquireLock("run-b", 60_000, later(60_001))).toBe(true);
+        expect(await store.acquireLock("run-a", 60_000, later(60_002))).toBe(false);
+        await store.releaseLock("run-b");
+      });
+
+      it("§8 only the owner releases the lease", async () => {
+        expect(await store.acquireLock("run-a", 60_000, now)).toBe(true);
+        await store.releaseLock("run-b");
+        expect(await store.acquireLock("run-b", 60_000, later(1_000))).toBe(false);
+        await store.releaseLock("run-a");
+        expect(await store.acquireLock("run-b", 60_000, later(2_000))).toBe(true);
+        await store.releaseLock("run-b");
+      });
+    });
+
+    it.skipIf(options.clears === false)("clear removes every candle and post", async () => {
+      await store.insertCandles(candles());
+      await store.insertPosts(LEGACY.map((d) => ({ ...d })));
+      await store.clear();
+      expect(await store.countCandles()).toBe(0);
+      expect(await store.history({ limit: 10 })).toEqual([]);
+      expect(await store.snapshot(QUERY)).toEqual({ markets: [], skippedCandles: 0, newestCandleAt: null });
+    });
+  });
+}
