@@ -1,0 +1,49 @@
+// Finding a dead run's post among the account's recent posts on X (SPEC §8): the exact text, as X
+// gives it back. Pure: the publisher fetches the pages, this decides what they say.
+
+/** How far before the intent's time the search starts: the intent is written just before posting, and clocks drift. */
+export const SEARCH_SLACK_MS = 5 * 60_000;
+
+export interface TimelinePost {
+  id: string;
+  text: string;
+  createdAt: Date | null;
+}
+
+/** X returns `&`, `<` and `>` as HTML entities in a post's text. */
+export function unescapeXText(text: string): string {
+  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
+
+/** X normalises text to NFC; the stored text may not be. */
+function sameText(fromX: string, stored: string): boolean {
+  return unescapeXText(fromX).normalize("NFC") === stored.normalize("NFC");
+}
+
+export function findPost(posts: readonly TimelinePost[], text: string): TimelinePost | null {
+  return posts.find((p) => sameText(p.text, text)) ?? null;
+}
+
+/** `start_time` for the search, in the second-precision form X documents. */
+export function searchStart(intentTime: Date): string {
+  return new Date(intentTime.getTime() - SEARCH_SLACK_MS).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** One page of `GET /2/users/:id/tweets`, read from whatever arrived. */
+export function parseTimelinePage(body: unknown): { posts: TimelinePost[]; nextToken: string | null } {
+  const page = typeof body === "object" && body !== null ? (body as { data?: unknown; meta?: unknown }) : {};
+  const data = Array.isArray(page.data) ? (page.data as unknown[]) : [];
+  const posts = data.flatMap((item): TimelinePost[] => {
+    if (typeof item !== "object" || item === null) return [];
+    const { id, text, created_at } = item as { id?: unknown; text?: unknown; created_at?: unknown };
+    if (typeof id !== "string" || typeof text !== "string") return [];
+    const createdAt = typeof created_at === "string" ? new Date(created_at) : null;
+    return [{ id, text, createdAt: createdAt && !Number.isNaN(createdAt.getTime()) ? createdAt : null }];
+  });
+  const meta =
+    typeof page.meta === "object" && page.meta !== null ? (page.meta as { next_token?: unknown }) : {};
+  return {
+    posts,
+    nextToken: typeof meta.next_token === "string" && meta.next_token ? meta.next_token : null,
+  };
+}
