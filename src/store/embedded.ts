@@ -5,7 +5,7 @@
 
 import { randomBytes } from "node:crypto";
 import { accessSync, constants, existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { normaliseCandle } from "../core/candles.js";
 import { normalisePost, postStates } from "../core/thread.js";
@@ -370,8 +370,13 @@ class EmbeddedStore implements Store {
   async doctor(query: SnapshotQuery, maxDataAgeMs: number | null, now: Date): Promise<Check[]> {
     const checks: Check[] = [];
     try {
-      accessSync(this.dir, constants.W_OK);
-      checks.push({ name: "embedded store", ok: true, detail: `data directory ${this.dir} is writable` });
+      // A folder that does not exist yet is fine when the first run can create it.
+      const exists = existsSync(this.dir);
+      accessSync(exists ? this.dir : nearestExisting(this.dir), constants.W_OK);
+      const detail = exists
+        ? `data directory ${this.dir} is writable`
+        : `data directory ${this.dir} will be created by the first run`;
+      checks.push({ name: "embedded store", ok: true, detail });
     } catch {
       checks.push({
         name: "embedded store",
@@ -470,8 +475,10 @@ function openDatabase(dir: string, file: string, readonly: boolean): Database.Da
   }
   mkdirSync(dir, { recursive: true });
   const db = new Database(file, { timeout: 10_000 });
-  // WAL with a full sync at every commit: a kill -9 or power cut loses no acknowledged write.
-  db.pragma("journal_mode = WAL");
+  // A rollback journal with a full sync at every commit: a kill -9 or power cut loses no acknowledged
+  // write. Not WAL: a read-only open of a WAL database creates -wal and -shm files, and a dry run
+  // must write nothing anywhere.
+  db.pragma("journal_mode = DELETE");
   db.pragma("synchronous = FULL");
   return withSchema(db, file);
 }
@@ -497,4 +504,10 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
     const reason = err instanceof Error ? err.message : String(err);
     throw new StoreError(`The embedded store ${file} could not be opened: ${reason}`, { cause: err });
   }
+}
+
+function nearestExisting(path: string): string {
+  let p = path;
+  while (!existsSync(p) && dirname(p) !== p) p = dirname(p);
+  return p;
 }

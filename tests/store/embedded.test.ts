@@ -2,7 +2,7 @@
 // format version, read-only opening, the lock file across real processes, and its doctor lines.
 
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -25,14 +25,25 @@ afterAll(() => {
 describeStoreContract("embedded", () => openEmbeddedStore(tempDir()));
 
 describe("embedded store", () => {
-  it("creates its folder and one database file with the current format version, in WAL mode", async () => {
+  it("creates its folder and one database file with the current format version, with a rollback journal", async () => {
     const dir = join(tempDir(), "nested", "data");
     const store = await openEmbeddedStore(dir);
     await store.close();
     const db = new Database(join(dir, "capbot.sqlite"), { readonly: true });
     expect(db.pragma("user_version", { simple: true })).toBe(FORMAT_VERSION);
-    expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(db.pragma("journal_mode", { simple: true })).toBe("delete");
     db.close();
+    expect(readdirSync(dir).sort()).toEqual(["capbot.sqlite"]);
+  });
+
+  it("a read-only open (a dry run) creates no file at all", async () => {
+    const dir = tempDir();
+    const writer = await openEmbeddedStore(dir);
+    await writer.close();
+    const reader = await openEmbeddedStore(dir, { readonly: true });
+    await reader.snapshot({ granularity: "1h", from: new Date(0), to: new Date() });
+    await reader.close();
+    expect(readdirSync(dir).sort()).toEqual(["capbot.sqlite"]);
   });
 
   it("keeps what was written across a reopen", async () => {
