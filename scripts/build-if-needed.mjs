@@ -21,7 +21,7 @@ try {
 } catch {
   built = 0;
 }
-if (built === 0 || newest("src") > built) {
+if (process.env.CAPBOT_FORCE_BUILD === "1" || built === 0 || newest("src") > built) {
   execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], {
     stdio: "inherit",
   });

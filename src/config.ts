@@ -10,6 +10,7 @@ import { parseDuration } from "./core/duration.js";
 import type { PublisherName, RankBy } from "./core/types.js";
 import { ConfigError } from "./errors.js";
 import type { LogFormat, LogLevel } from "./log.js";
+import { credentialsOf, mongoUri } from "./store/mongo-uri.js";
 
 export interface MongoSettings {
   /** The connection string, built from user/password/address when MONGODB_URI is not set. Secret. */
@@ -256,7 +257,7 @@ export function loadConfig(flags: Record<string, unknown>, options: LoadOptions 
   }
 
   const baseUrl = text("xApiBaseUrl", "https://api.x.com").replace(/\/+$/, "");
-  if (!/^https?:\/\/[^\s/]+/.test(baseUrl))
+  if (!/^https:\/\/[^\s/]+/.test(baseUrl))
     fail("xApiBaseUrl", get("xApiBaseUrl").source, "must be an https:// URL");
 
   const windowRaw = get("window");
@@ -339,50 +340,33 @@ export function secretValues(config: Config): string[] {
   const out: string[] = [];
   if (config.x)
     out.push(config.x.consumerKey, config.x.consumerSecret, config.x.accessToken, config.x.accessSecret);
-  if (config.mongo) {
-    const password = passwordOf(config.mongo.uri);
-    if (password) out.push(password, config.mongo.uri);
-  }
+  if (config.mongo) out.push(config.mongo.uri, ...credentialsOf(config.mongo.uri));
   return out.filter((s) => s.length > 0);
-}
-
-function passwordOf(uri: string): string | null {
-  const m = /^[a-z+]+:\/\/[^:@/]*:([^@/]*)@/i.exec(uri);
-  if (!m?.[1]) return null;
-  try {
-    return decodeURIComponent(m[1]);
-  } catch {
-    return m[1];
-  }
 }
 
 type Getter = (setting: SettingName) => Raw;
 type Fail = (setting: SettingName, source: Source, expected: string) => never;
 
-/** SPEC §9: MONGODB_URI, else mongodb+srv://USER:PASSWORD@ADDRESS with the credentials URI-escaped. */
+/** SPEC §9: MONGODB_URI, else mongodb+srv://USER:PASSWORD@ADDRESS (one definition: mongo-uri.ts). */
 function buildMongoUri(get: Getter, fail: Fail): string | null {
   const uri = get("mongodbUri");
-  if (uri.value !== undefined) {
-    if (!/^mongodb(\+srv)?:\/\//.test(uri.value.trim())) {
-      fail("mongodbUri", uri.source, "must start with mongodb:// or mongodb+srv://");
+  if (uri.value !== undefined && !/^mongodb(\+srv)?:\/\//.test(uri.value.trim())) {
+    fail("mongodbUri", uri.source, "must start with mongodb:// or mongodb+srv://");
+  }
+  const user = get("mongodbUser").value;
+  const password = get("mongodbPassword").value;
+  const address = get("mongodbAddress").value;
+  if (uri.value === undefined && (user !== undefined || password !== undefined || address !== undefined)) {
+    const missing = [
+      user === undefined ? "MONGODB_USER" : null,
+      password === undefined ? "MONGODB_PASSWORD" : null,
+      address === undefined ? "MONGO_DB_ADDRESS" : null,
+    ].filter((m) => m !== null);
+    if (missing.length > 0) {
+      throw new ConfigError(`MongoDB credentials are incomplete: also set ${missing.join(", ")}.`);
     }
-    return uri.value.trim();
   }
-  const user = get("mongodbUser").value?.trim();
-  const password = get("mongodbPassword").value?.trim();
-  const address = get("mongodbAddress").value?.trim();
-  if (user === undefined && password === undefined && address === undefined) return null;
-  const missing = [
-    user === undefined ? "MONGODB_USER" : null,
-    password === undefined ? "MONGODB_PASSWORD" : null,
-    address === undefined ? "MONGO_DB_ADDRESS" : null,
-  ].filter((m) => m !== null);
-  if (missing.length > 0) {
-    throw new ConfigError(`MongoDB credentials are incomplete: also set ${missing.join(", ")}.`);
-  }
-  const scheme = /^(mongodb(?:\+srv)?):\/\//.exec(address!);
-  const host = scheme ? address!.slice(scheme[0].length) : address!;
-  return `${scheme?.[1] ?? "mongodb+srv"}://${encodeURIComponent(user!)}:${encodeURIComponent(password!)}@${host}`;
+  return mongoUri({ uri: uri.value, user, password, address });
 }
 
 /** Venue label overrides: `okx=OKX,gateio=Gate` in the environment, an object in the config file. */

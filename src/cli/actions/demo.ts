@@ -1,0 +1,36 @@
+// What `capbot demo` does: (re)fill the embedded store with the demo data set, relative to now.
+
+import type { Command } from "commander";
+import { openStore } from "../../adapters.js";
+import { EXIT, exitCodeOf } from "../../errors.js";
+import { fillDemo } from "../../runner.js";
+import { contextOf, reportConfigError } from "../context.js";
+
+export async function demo(_opts: unknown, command: Command): Promise<void> {
+  let ctx: ReturnType<typeof contextOf>;
+  try {
+    ctx = contextOf(command);
+  } catch (err) {
+    reportConfigError(err, false);
+    return;
+  }
+  if (ctx.config.store !== "embedded") {
+    process.stderr.write("capbot: demo fills the embedded store only; it never writes to MongoDB.\n");
+    process.exitCode = EXIT.config;
+    return;
+  }
+  try {
+    const store = await openStore(ctx.config);
+    try {
+      const filled = await fillDemo(store, new Date());
+      process.stdout.write(
+        `Filled the embedded store in ${ctx.config.dataDir} with the demo data set: ${filled.candles} candles up to now, ${filled.posts} legacy posts.\n`,
+      );
+    } finally {
+      await store.close();
+    }
+  } catch (err) {
+    process.stderr.write(`capbot: ${(err as Error).message}\n`);
+    process.exitCode = exitCodeOf(err);
+  }
+}

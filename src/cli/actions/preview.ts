@@ -1,0 +1,72 @@
+// What `capbot preview` does: a dry run shown as a table of the candidates, then the message (SPEC §9).
+
+import { writeFile } from "node:fs/promises";
+import type { Command } from "commander";
+import type { RunResult } from "../../result.js";
+import { drawChart, runOnce } from "../../runner.js";
+import { contextOf, reportConfigError } from "../context.js";
+
+export async function preview(opts: { chart?: string | boolean }, command: Command): Promise<void> {
+  const chartFile = typeof opts.chart === "string" ? opts.chart : null;
+  let ctx: ReturnType<typeof contextOf>;
+  try {
+    // `--chart FILE` here names a file; it is not the chart on/off setting.
+    ctx = contextOf(command, { dryRun: true, json: false, chart: undefined });
+  } catch (err) {
+    reportConfigError(err, false);
+    return;
+  }
+  const result = await runOnce(ctx.config, ctx.logger);
+  if (result.status === "error") {
+    process.stderr.write(`capbot: ${result.error}\n`);
+    process.exitCode = result.exitCode;
+    return;
+  }
+  process.stdout.write(`${previewText(result)}\n`);
+  if (chartFile && result.pair && result.lines) {
+    const chart = await drawChart(result.pair, result.lines, new Date(result.asOf), ctx.config.windowText);
+    await writeFile(chartFile, chart.png);
+    process.stdout.write(`\nChart written to ${chartFile}\nAlt text: ${chart.alt}\n`);
+  }
+  process.exitCode = result.exitCode;
+}
+
+export function previewText(result: RunResult): string {
+  const unit = result.rankBy === "usd" ? "USD" : result.rankBy === "quote" ? "quote units" : "base units";
+  const header = ["#", "pair", `${result.rankBy} (${unit})`, "last posted"];
+  const rows = result.candidates.map((c, i) => [
+    `${c.pair === result.pair ? "→" : " "}${i + 1}`,
+    c.pair,
+    compact(c.metric),
+    c.lastPostedAt ? c.lastPostedAt.replace("T", " ").slice(0, 16) : "never",
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (r: string[]) =>
+    r
+      .map((cell, i) => (i === 2 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
+  const thread = result.inReplyTo ? `replying to ${result.inReplyTo}` : "as a new thread";
+  return [
+    `Candidates at ${result.asOf} (window ${result.window.from} to ${result.window.to}, ${result.granularity}):`,
+    line(header),
+    ...rows.map(line),
+    "",
+    `${result.skippedCandles} candles skipped, ${result.unpricedPairs} pairs unpriced.`,
+    `Next post (${result.pair} on ${result.publisher}, ${thread}):`,
+    "",
+    result.text ?? "",
+  ].join("\n");
+}
+
+/** 1234567 → "1.23M": candidates span many orders of magnitude. */
+function compact(n: number): string {
+  const units: [number, string][] = [
+    [1e12, "T"],
+    [1e9, "B"],
+    [1e6, "M"],
+    [1e3, "k"],
+  ];
+  for (const [size, suffix] of units) if (n >= size) return `${(n / size).toFixed(2)}${suffix}`;
+  return n.toFixed(2);
+}

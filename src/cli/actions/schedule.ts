@@ -1,0 +1,44 @@
+// What `capbot schedule` does: runs `run` on a cron schedule until SIGTERM or SIGINT, optionally serving
+// /metrics and /healthz. The loop itself lives in src/schedule/.
+
+import type { Command } from "commander";
+import { ConfigError, exitCodeOf } from "../../errors.js";
+import { runOnce } from "../../runner.js";
+import { runScheduleService } from "../../schedule/service.js";
+import { type ScheduleSettings, scheduleSettings } from "../../schedule/settings.js";
+import { onShutdownSignal } from "../../schedule/signals.js";
+import { contextOf, reportConfigError } from "../context.js";
+
+export async function schedule(_opts: unknown, command: Command): Promise<void> {
+  let ctx: ReturnType<typeof contextOf>;
+  let settings: ScheduleSettings;
+  try {
+    if (command.opts()["asOf"] !== undefined) {
+      // A fixed as-of would have every tick post about the same window.
+      throw new ConfigError("--as-of is for a single run; schedule always uses the time of each tick.");
+    }
+    settings = scheduleSettings(command.opts(), process.env);
+    ctx = contextOf(command);
+  } catch (err) {
+    reportConfigError(err, false);
+    return;
+  }
+  const { config, logger } = ctx;
+  const shutdown = onShutdownSignal(logger);
+  try {
+    await runScheduleService(config, settings, {
+      runOnce: () => runOnce(config, logger),
+      logger,
+      shutdown,
+    });
+  } catch (err) {
+    // The metrics server could not start (port in use): nothing was scheduled.
+    shutdown.dispose();
+    process.stderr.write(`capbot: ${(err as Error).message}\n`);
+    process.exitCode = exitCodeOf(err);
+    return;
+  }
+  process.exitCode = 0;
+  // Stopped cleanly; a socket a driver keeps open must not hold the process until systemd kills it.
+  setTimeout(() => process.exit(0), 5_000).unref();
+}

@@ -1,0 +1,26 @@
+// `capbot schedule`: runs `run` on a cron schedule until SIGTERM or SIGINT, optionally serving
+// /metrics and /healthz. The loop itself lives in src/schedule/.
+
+import type { Command } from "commander";
+import { DEFAULT_CRON } from "../../schedule/defaults.js";
+import { addRunFlags } from "../flags.js";
+
+export function register(program: Command): void {
+  addRunFlags(
+    program
+      .command("schedule")
+      .description("run `run` on a schedule until stopped; SIGTERM/SIGINT let the run in progress finish")
+      .option(
+        "--cron <expr>",
+        `when to run, in UTC: 5 fields, or 6 with seconds first (default "${DEFAULT_CRON}"; CAPBOT_CRON)`,
+      )
+      .option("--metrics-port <port>", "serve /metrics and /healthz on this port (CAPBOT_METRICS_PORT)")
+      .option(
+        "--metrics-host <host>",
+        "the address to serve them on (default all interfaces; CAPBOT_METRICS_HOST)",
+      )
+      .option("--dry-run", "compose each post without publishing or writing anything"),
+  ).action(async (_opts, command: Command) =>
+    (await import("../actions/schedule.js")).schedule(_opts, command),
+  );
+}

@@ -1,0 +1,129 @@
+// One whole `capbot run`: open the store and the publisher, fill an empty embedded store with the demo
+// data, run the cycle, log the one summary event, write the GitHub step summary, close everything.
+// Never throws: every failure comes back as a RunResult with status "error" and its exit code.
+
+import { randomUUID } from "node:crypto";
+import { openPublisher, openStore } from "./adapters.js";
+import { emptyResult, runCycle } from "./bot.js";
+import type { Config } from "./config.js";
+import type { Plan } from "./core/plan.js";
+import { generateDemo } from "./demo.js";
+import { exitCodeOf } from "./errors.js";
+import type { Logger } from "./log.js";
+import type { Chart, Publisher } from "./publish/port.js";
+import type { RunResult } from "./result.js";
+import type { Store } from "./store/port.js";
+
+export interface RunOptions {
+  now?: () => Date;
+}
+
+export async function runOnce(config: Config, logger: Logger, options: RunOptions = {}): Promise<RunResult> {
+  const now = options.now ?? (() => new Date());
+  const runId = randomUUID();
+  const started = performance.now();
+  let store: Store | null = null;
+  let publisher: Publisher | null = null;
+  let result: RunResult;
+  const notices: string[] = [];
+  try {
+    store = await openStore(config, { readonly: config.dryRun });
+    if (store.kind === "embedded" && !config.dryRun && (await store.countCandles()) === 0) {
+      const filled = await fillDemo(store, now());
+      notices.push(
+        `The embedded store was empty: filled it with the demo data set (${filled.candles} candles, ${filled.posts} legacy posts).`,
+      );
+      logger.info(notices[0]);
+    }
+    publisher = await openPublisher(config, logger);
+    result = await runCycle(config, {
+      store,
+      publisher,
+      logger,
+      runId,
+      now,
+      chart:
+        config.chart && !config.dryRun
+          ? (plan: Plan, _from: Date, asOf: Date) => drawChart(plan.pair, plan.lines, asOf, config.windowText)
+          : null,
+    });
+  } catch (err) {
+    const asOf = config.asOf ?? now();
+    result = {
+      ...emptyResult(config, runId, asOf, new Date(asOf.getTime() - config.windowMs), config.publisher),
+      error: (err as Error).message,
+      exitCode: exitCodeOf(err),
+    };
+  } finally {
+    await publisher?.close?.().catch(() => undefined);
+    await store?.close().catch(() => undefined);
+  }
+  if (result.status === "error" && result.exitCode === 0) result.exitCode = 1;
+  if (notices.length > 0) result.notices = notices;
+
+  logRunSummary(logger, result, performance.now() - started);
+  await writeStepSummary(result, logger);
+  return result;
+}
+
+/** `capbot demo` and the first run on an empty embedded store. */
+export async function fillDemo(store: Store, now: Date): Promise<{ candles: number; posts: number }> {
+  const demo = generateDemo(now);
+  await store.clear();
+  const batch = 5_000;
+  for (let i = 0; i < demo.candles.length; i += batch)
+    await store.insertCandles(demo.candles.slice(i, i + batch));
+  await store.insertPosts(demo.posts);
+  return { candles: demo.candles.length, posts: demo.posts.length };
+}
+
+/** The chart of a post, drawn by modules that are loaded only when a chart is really wanted. */
+export async function drawChart(
+  pair: string,
+  lines: { label: string; text: string; hundredths: number }[],
+  asOf: Date,
+  windowText: string,
+): Promise<Chart> {
+  const [{ renderChart }, { altText }] = await Promise.all([
+    import("./chart/render.js"),
+    import("./chart/alt.js"),
+  ]);
+  const input = {
+    pair,
+    windowEnd: asOf,
+    windowLabel: windowText.replace(/^(\d+)([a-z]+)$/i, "$1 $2"),
+    lines,
+  };
+  return { png: await renderChart(input), alt: altText(input) };
+}
+
+/** The one event every run ends with (issue 5): enough to follow a bot from its logs alone. */
+function logRunSummary(logger: Logger, result: RunResult, durationMs: number): void {
+  const event = {
+    event: "run",
+    runId: result.runId,
+    durationMs: Math.round(durationMs),
+    pair: result.pair,
+    status: result.status,
+    postId: result.postId,
+    inReplyTo: result.inReplyTo,
+    publisher: result.publisher,
+    skippedCandles: result.skippedCandles,
+    exitCode: result.exitCode,
+    ...(result.reason ? { reason: result.reason } : {}),
+    ...(result.error ? { error: result.error } : {}),
+  };
+  if (result.status === "error") logger.error(event, "run failed");
+  else logger.info(event, `run ${result.status}`);
+}
+
+async function writeStepSummary(result: RunResult, logger: Logger): Promise<void> {
+  const path = process.env["GITHUB_STEP_SUMMARY"];
+  if (!path) return;
+  try {
+    const { appendStepSummary } = await import("./report/step-summary.js");
+    await appendStepSummary(result, path);
+  } catch (err) {
+    logger.warn({ err: (err as Error).message }, "could not write the GitHub step summary");
+  }
+}
