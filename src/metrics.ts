@@ -1,0 +1,184 @@
+// Metrics and health for `capbot schedule`: a prom-client registry of its own (never the global one)
+// served with /healthz over node:http. prom-client loads lazily: only `schedule --metrics-port` pays
+// for it.
+
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { PublisherName } from "./core/types.js";
+import type { Logger } from "./log.js";
+import type { RunStatus } from "./result.js";
+import type { RunOutcome } from "./schedule/scheduler.js";
+
+const RUN_STATUSES: readonly RunStatus[] = ["posted", "dry-run", "skipped", "error"];
+
+export interface MetricsOptions {
+  publisher: PublisherName;
+  /** /healthz answers 503 once this many runs in a row have failed. */
+  healthMaxFailures: number;
+  /** The publisher's last successful post before this process started, from the store's history. */
+  lastPostAt?: Date | null;
+  now?: () => Date;
+}
+
+export interface Health {
+  ok: boolean;
+  body: {
+    status: "ok" | "failing";
+    consecutiveFailures: number;
+    maxFailures: number;
+    lastRun: { status: RunStatus; exitCode: number | null; finishedAt: string } | null;
+    lastPostAt: string | null;
+  };
+}
+
+export interface Metrics {
+  record(outcome: RunOutcome): void;
+  health(): Health;
+  /** The Prometheus text exposition and its content type. */
+  render(): Promise<{ contentType: string; body: string }>;
+}
+
+export async function createMetrics(options: MetricsOptions): Promise<Metrics> {
+  const prom = await import("prom-client");
+  const now = options.now ?? (() => new Date());
+  const registry = new prom.Registry();
+  prom.collectDefaultMetrics({ register: registry });
+
+  const lastPost = new Map<string, Date>();
+  if (options.lastPostAt) lastPost.set(options.publisher, options.lastPostAt);
+  let consecutiveFailures = 0;
+  let lastRun: Health["body"]["lastRun"] = null;
+
+  const runs = new prom.Counter({
+    name: "capbot_runs_total",
+    help: "Posting cycles run by this process, by outcome.",
+    labelNames: ["status"],
+    registers: [registry],
+  });
+  for (const status of RUN_STATUSES) runs.inc({ status }, 0);
+
+  const posts = new prom.Counter({
+    name: "capbot_posts_total",
+    help: "Posts published by this process, by publisher.",
+    labelNames: ["publisher"],
+    registers: [registry],
+  });
+  posts.inc({ publisher: options.publisher }, 0);
+
+  const duration = new prom.Histogram({
+    name: "capbot_run_duration_seconds",
+    help: "Duration of one posting cycle.",
+    buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+    registers: [registry],
+  });
+
+  // Labelled so that the series is simply absent until a post is known, instead of a made-up value.
+  new prom.Gauge({
+    name: "capbot_seconds_since_last_post",
+    help: "Seconds since the last successful post, by publisher; absent until one is known.",
+    labelNames: ["publisher"],
+    registers: [registry],
+    collect() {
+      const at = now().getTime();
+      for (const [publisher, time] of lastPost)
+        this.set({ publisher }, Math.max(0, (at - time.getTime()) / 1000));
+    },
+  });
+
+  const skipped = new prom.Gauge({
+    name: "capbot_skipped_candles",
+    help: "Invalid candles skipped by the last run that read the candles (posted or dry-run).",
+    registers: [registry],
+  });
+
+  return {
+    record(outcome) {
+      runs.inc({ status: outcome.status });
+      duration.observe(outcome.durationSeconds);
+      const result = outcome.result;
+      if (outcome.status === "posted" && result) {
+        posts.inc({ publisher: result.publisher });
+        lastPost.set(result.publisher, outcome.finishedAt);
+      }
+      if ((outcome.status === "posted" || outcome.status === "dry-run") && result) {
+        skipped.set(result.skippedCandles);
+      }
+      consecutiveFailures = outcome.status === "error" ? consecutiveFailures + 1 : 0;
+      lastRun = {
+        status: outcome.status,
+        exitCode: result?.exitCode ?? null,
+        finishedAt: outcome.finishedAt.toISOString(),
+      };
+    },
+    health() {
+      const ok = consecutiveFailures < options.healthMaxFailures;
+      return {
+        ok,
+        body: {
+          status: ok ? "ok" : "failing",
+          consecutiveFailures,
+          maxFailures: options.healthMaxFailures,
+          lastRun,
+          lastPostAt: lastPost.get(options.publisher)?.toISOString() ?? null,
+        },
+      };
+    },
+    async render() {
+      return { contentType: registry.contentType, body: await registry.metrics() };
+    },
+  };
+}
+
+export interface MetricsServer {
+  /** The port actually bound (useful with port 0). */
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Serves GET /metrics and GET /healthz; anything else is 404. */
+export async function serveMetrics(
+  metrics: Metrics,
+  listen: { port: number; host?: string },
+  logger: Logger,
+): Promise<MetricsServer> {
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(405, { allow: "GET, HEAD" }).end();
+      return;
+    }
+    if (path === "/healthz") {
+      const { ok, body } = metrics.health();
+      res.writeHead(ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(body));
+      return;
+    }
+    if (path === "/metrics") {
+      metrics.render().then(
+        ({ contentType, body }) => res.writeHead(200, { "content-type": contentType }).end(body),
+        (err: unknown) => {
+          logger.error({ err }, "rendering /metrics failed");
+          res.writeHead(500).end();
+        },
+      );
+      return;
+    }
+    res.writeHead(404, { "content-type": "text/plain" }).end("capbot serves /metrics and /healthz\n");
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(listen.port, listen.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ port, host: listen.host ?? "all interfaces" }, "serving /metrics and /healthz");
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,76 @@
+// `capbot schedule` as a long-running service: the schedule, the optional metrics server and the
+// shutdown signals wired together. Resolves once stopped cleanly; the shell then exits 0.
+
+import { openStore } from "../adapters.js";
+import type { Config } from "../config.js";
+import type { Logger } from "../log.js";
+import type { Metrics, MetricsServer } from "../metrics.js";
+import type { RunResult } from "../result.js";
+import { startSchedule } from "./scheduler.js";
+import type { ScheduleSettings } from "./settings.js";
+import type { ShutdownSignal } from "./signals.js";
+
+export interface ServiceDeps {
+  runOnce: () => Promise<RunResult>;
+  logger: Logger;
+  shutdown: ShutdownSignal;
+}
+
+export async function runScheduleService(
+  config: Config,
+  settings: ScheduleSettings,
+  deps: ServiceDeps,
+): Promise<void> {
+  const { logger, shutdown } = deps;
+  let metrics: Metrics | null = null;
+  let server: MetricsServer | null = null;
+  if (settings.metricsPort !== null) {
+    const { createMetrics, serveMetrics } = await import("../metrics.js");
+    metrics = await createMetrics({
+      publisher: config.publisher,
+      healthMaxFailures: settings.healthMaxFailures,
+      lastPostAt: await lastPostAt(config, logger),
+    });
+    server = await serveMetrics(metrics, { port: settings.metricsPort, host: settings.metricsHost }, logger);
+  }
+
+  const schedule = startSchedule({
+    cron: settings.cron,
+    runOnce: deps.runOnce,
+    logger,
+    onResult: (outcome) => metrics?.record(outcome),
+  });
+  try {
+    await shutdown.received;
+    await schedule.stop();
+  } finally {
+    await server?.close();
+    shutdown.dispose();
+  }
+}
+
+/**
+ * The publisher's last successful post before this process started, so that
+ * capbot_seconds_since_last_post means the same after a restart. Best effort: without it the series
+ * only appears after the first post.
+ */
+async function lastPostAt(config: Config, logger: Logger): Promise<Date | null> {
+  try {
+    const store = await openStore(config, { readonly: true });
+    try {
+      const posts = await store.history({ limit: 100 });
+      const last = posts.find(
+        (p) => p.publisher === config.publisher && (p.status === "posted" || p.status === null),
+      );
+      return last?.time ?? null;
+    } finally {
+      await store.close();
+    }
+  } catch (err) {
+    logger.warn(
+      { err: (err as Error).message },
+      "could not read the last post time; the metric starts empty",
+    );
+    return null;
+  }
+}

@@ -1,0 +1,89 @@
+// The settings only `capbot schedule` has, and its shutdown on signals.
+
+import { EventEmitter } from "node:events";
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/errors.js";
+import { scheduleSettings } from "../../src/schedule/settings.js";
+import { onShutdownSignal, type SignalSource } from "../../src/schedule/signals.js";
+import { captureLogger } from "./capture.js";
+
+describe("schedule settings", () => {
+  it("defaults: hourly at minute 0, no metrics server, unhealthy after 3 failures", () => {
+    expect(scheduleSettings({}, {})).toEqual({
+      cron: "0 * * * *",
+      metricsPort: null,
+      metricsHost: undefined,
+      healthMaxFailures: 3,
+    });
+  });
+
+  it("flags win over the environment", () => {
+    const env = { CAPBOT_CRON: "30 * * * *", CAPBOT_METRICS_PORT: "9464", CAPBOT_HEALTH_MAX_FAILURES: "5" };
+    expect(scheduleSettings({}, env)).toMatchObject({
+      cron: "30 * * * *",
+      metricsPort: 9464,
+      healthMaxFailures: 5,
+    });
+    expect(scheduleSettings({ cron: "*/1 * * * * *", metricsPort: "0" }, env)).toMatchObject({
+      cron: "*/1 * * * * *",
+      metricsPort: 0,
+    });
+  });
+
+  it("an empty variable counts as unset", () => {
+    expect(scheduleSettings({}, { CAPBOT_METRICS_PORT: "", CAPBOT_CRON: " " })).toMatchObject({
+      cron: "0 * * * *",
+      metricsPort: null,
+    });
+  });
+
+  it("a bad value is a ConfigError that names where it was set", () => {
+    const cases: [Record<string, unknown>, NodeJS.ProcessEnv, RegExp][] = [
+      [{ metricsPort: "http" }, {}, /^--metrics-port must be a whole number from 0 to 65535\.$/],
+      [{}, { CAPBOT_METRICS_PORT: "70000" }, /^CAPBOT_METRICS_PORT must be/],
+      [{}, { CAPBOT_HEALTH_MAX_FAILURES: "0" }, /^CAPBOT_HEALTH_MAX_FAILURES must be a whole number from 1/],
+      [{}, { CAPBOT_CRON: "hourly" }, /^CAPBOT_CRON must be a cron expression/],
+      [{ cron: "* * *" }, {}, /^--cron must be a cron expression/],
+    ];
+    for (const [flags, env, message] of cases) {
+      expect(() => scheduleSettings(flags, env)).toThrow(ConfigError);
+      expect(() => scheduleSettings(flags, env)).toThrow(message);
+    }
+  });
+});
+
+describe("shutdown signals", () => {
+  function source(): SignalSource & {
+    emit(signal: string, ...args: unknown[]): boolean;
+    listenerCount(s: string): number;
+  } {
+    return new EventEmitter() as unknown as SignalSource & {
+      emit(signal: string, ...args: unknown[]): boolean;
+      listenerCount(s: string): number;
+    };
+  }
+
+  it("the first SIGTERM or SIGINT asks for a graceful stop", async () => {
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+      const emitter = source();
+      const exits: number[] = [];
+      const shutdown = onShutdownSignal(captureLogger().logger, emitter, (c) => exits.push(c));
+      emitter.emit(signal, signal);
+      await expect(shutdown.received).resolves.toBe(signal);
+      expect(exits).toEqual([]);
+      shutdown.dispose();
+      expect(emitter.listenerCount(signal)).toBe(0);
+    }
+  });
+
+  it("a second signal exits at once", () => {
+    const emitter = source();
+    const exits: number[] = [];
+    const { logger, messages } = captureLogger();
+    onShutdownSignal(logger, emitter, (c) => exits.push(c));
+    emitter.emit("SIGINT", "SIGINT");
+    emitter.emit("SIGINT", "SIGINT");
+    expect(exits).toEqual([1]);
+    expect(messages()).toContain("second signal: exiting without waiting for the run in progress");
+  });
+});
