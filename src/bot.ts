@@ -181,7 +181,7 @@ function guardStaleness(snapshot: Snapshot, config: Config, asOf: Date): void {
   const newest = snapshot.newestCandleAt;
   if (newest === null) {
     throw new NothingToPostError(
-      `There are no valid ${config.granularity} candles before ${asOf.toISOString()}.`,
+      `There are no valid ${config.granularity} candles before ${asOf.toISOString()}: import candles (capbot import), or check the ohlcv collection.`,
     );
   }
   const age = asOf.getTime() - newest.getTime();

@@ -217,7 +217,9 @@ function num(n: number): string {
 function pickVenues(quote: string, random: () => number): { venue: string; share: number }[] {
   const listed = VENUES_BY_QUOTE[quote] ?? ["binance", "okx", "kraken"];
   const count = Math.min(listed.length, 3 + Math.floor(random() * (listed.length - 2)));
-  const chosen = [...listed].sort(() => random() - 0.5).slice(0, count);
+  // The book's main venue always lists it; the others are drawn.
+  const [main = "binance", ...others] = listed;
+  const chosen = [main, ...others.sort(() => random() - 0.5).slice(0, count - 1)];
   const weights = chosen.map((v) => {
     const base = VENUES.find(([name]) => name === v)?.[1] ?? 0.5;
     return base * (0.3 + random() * 1.7) ** 2;
