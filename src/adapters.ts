@@ -30,19 +30,7 @@ export async function openStore(config: Config, options: OpenStoreOptions = {}):
 export async function openPublisher(config: Config, logger: Logger): Promise<Publisher> {
   if (config.publisher === "x" && config.x) {
     const { createXPublisher } = await import("./publish/x.js");
-    return createXPublisher(
-      {
-        consumerKey: config.x.consumerKey,
-        consumerSecret: config.x.consumerSecret,
-        accessToken: config.x.accessToken,
-        accessSecret: config.x.accessSecret,
-        baseUrl: config.x.baseUrl,
-        timeoutMs: config.x.timeoutMs,
-        maxAttempts: config.x.maxAttempts,
-        maxRateLimitWaitMs: config.x.maxRateLimitWaitMs,
-      },
-      logger,
-    );
+    return createXPublisher(config.x, logger);
   }
   return createLocalPublisher(config.dataDir);
 }

@@ -26,9 +26,13 @@ export interface XSettings {
   consumerSecret: string;
   accessToken: string;
   accessSecret: string;
+  /** X_API_BASE_URL, default https://api.x.com; requests go to `{baseUrl}/2/...`. */
   baseUrl: string;
+  /** Per request; default 15 s. */
   timeoutMs: number;
+  /** Attempts in all for 5xx, timeouts and broken connections; default 3. */
   maxAttempts: number;
+  /** A 429 whose reset is further away than this fails at once; default 60 s. */
   maxRateLimitWaitMs: number;
 }
 

@@ -35,3 +35,17 @@ export function reportConfigError(err: unknown, json: boolean): void {
   else process.stderr.write(`capbot: ${err.message}\n`);
   process.exitCode = EXIT.config;
 }
+
+/** contextOf, with a configuration error reported (exit 2) instead of thrown: null then. */
+export function contextOrReport(
+  command: Command,
+  json: boolean,
+  extra: Record<string, unknown> = {},
+): Context | null {
+  try {
+    return contextOf(command, extra);
+  } catch (err) {
+    reportConfigError(err, json);
+    return null;
+  }
+}

@@ -2,7 +2,13 @@
 // what every store's posts query must answer.
 
 import { compareText } from "./order.js";
-import { COUNTING_STATUSES, type PairPostState, type PostRecord, type PostStatus } from "./types.js";
+import {
+  COUNTING_STATUSES,
+  type PairPostState,
+  type PostIntent,
+  type PostRecord,
+  type PostStatus,
+} from "./types.js";
 
 const STATUSES: readonly PostStatus[] = ["pending", "posted", "failed", "unknown"];
 
@@ -90,4 +96,17 @@ export function normalisePost(raw: Record<string, unknown>, id: string): PostRec
   const media = raw["media"];
   if (media !== undefined) record.media = optionalText(media);
   return record;
+}
+
+/** The document of a new intent (SPEC §8.1), in the field names every store writes. */
+export function intentDocument(intent: PostIntent): Record<string, unknown> {
+  return {
+    time: intent.time,
+    pair: intent.pair,
+    tweet_text: intent.tweetText,
+    in_reply_to: intent.inReplyTo,
+    publisher: intent.publisher,
+    status: "pending",
+    run_id: intent.runId,
+  };
 }

@@ -6,6 +6,7 @@
 import { Agent } from "node:https";
 import { setTimeout as delay } from "node:timers/promises";
 import type { Logger } from "pino";
+import type { XSettings } from "../config.js";
 import type { PostRecord } from "../core/types.js";
 import { ConfigError, EXIT, PublishError } from "../errors.js";
 import type { Check } from "../store/port.js";
@@ -14,19 +15,8 @@ import { dailyLimits, SETTINGS_OF_KEYS, type XFailure } from "./x-errors.js";
 import { findPost, parseTimelinePage, searchStart } from "./x-reconcile.js";
 import { callX, type RetryPolicy, XCallError } from "./x-retry.js";
 
-export interface XOptions {
-  consumerKey: string;
-  consumerSecret: string;
-  accessToken: string;
-  accessSecret: string;
-  /** X_API_BASE_URL, default https://api.x.com; requests go to `{baseUrl}/2/...`. */
-  baseUrl: string;
-  /** Per request; default 15 s. */
-  timeoutMs: number;
-  /** Attempts in all for 5xx, timeouts and broken connections; default 3. */
-  maxAttempts: number;
-  /** A 429 whose reset is further away than this fails at once; default 60 s. */
-  maxRateLimitWaitMs: number;
+/** The X settings of the configuration (keys, base URL, timeout, attempts, longest 429 wait), and test seams. */
+export interface XOptions extends XSettings {
   /** Certificate authorities to trust instead of the system's (a test's throw-away CA). */
   ca?: string;
   sleep?: (ms: number) => Promise<void>;

@@ -8,7 +8,7 @@ import { accessSync, constants, existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { normaliseCandle } from "../core/candles.js";
-import { normalisePost, postStates } from "../core/thread.js";
+import { intentDocument, normalisePost, postStates } from "../core/thread.js";
 import {
   COUNTING_STATUSES,
   type PairPostState,
@@ -207,15 +207,7 @@ class EmbeddedStore implements Store {
     return this.guard("record the intent", () => {
       this.writable();
       const id = newId();
-      const doc: Doc = {
-        time: intent.time,
-        pair: intent.pair,
-        tweet_text: intent.tweetText,
-        in_reply_to: intent.inReplyTo,
-        publisher: intent.publisher,
-        status: "pending",
-        run_id: intent.runId,
-      };
+      const doc: Doc = intentDocument(intent);
       this.db.transaction(() => this.insertPost(id, doc)).immediate();
       return id;
     });

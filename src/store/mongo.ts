@@ -4,7 +4,7 @@
 // The driver is imported here, on demand, so that no other path pays for loading it.
 
 import type { Collection, Db, Document, MongoClient } from "mongodb";
-import { normalisePost } from "../core/thread.js";
+import { intentDocument, normalisePost } from "../core/thread.js";
 import type {
   PairPostState,
   PostIntent,
@@ -152,15 +152,7 @@ class MongoStore implements Store {
   insertIntent(intent: PostIntent): Promise<string> {
     return this.guard(async () => {
       await this.ensurePostIndexes();
-      const { insertedId } = await this.posts.insertOne({
-        time: intent.time,
-        pair: intent.pair,
-        tweet_text: intent.tweetText,
-        in_reply_to: intent.inReplyTo,
-        publisher: intent.publisher,
-        status: "pending",
-        run_id: intent.runId,
-      });
+      const { insertedId } = await this.posts.insertOne(intentDocument(intent));
       return idString(insertedId);
     });
   }

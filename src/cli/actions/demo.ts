@@ -4,16 +4,11 @@ import type { Command } from "commander";
 import { openStore } from "../../adapters.js";
 import { EXIT, exitCodeOf } from "../../errors.js";
 import { fillDemo } from "../../runner.js";
-import { contextOf, reportConfigError } from "../context.js";
+import { contextOrReport } from "../context.js";
 
 export async function demo(_opts: unknown, command: Command): Promise<void> {
-  let ctx: ReturnType<typeof contextOf>;
-  try {
-    ctx = contextOf(command);
-  } catch (err) {
-    reportConfigError(err, false);
-    return;
-  }
+  const ctx = contextOrReport(command, false);
+  if (!ctx) return;
   if (ctx.config.store !== "embedded") {
     process.stderr.write("capbot: demo fills the embedded store only; it never writes to MongoDB.\n");
     process.exitCode = EXIT.config;

@@ -5,20 +5,15 @@ import type { Command } from "commander";
 import { openStore } from "../../adapters.js";
 import { EXIT, exitCodeOf } from "../../errors.js";
 import { importFile } from "../../importer.js";
-import { contextOf, reportConfigError } from "../context.js";
+import { contextOrReport } from "../context.js";
 
 export async function importFiles(
   files: string[],
   opts: { into: "ohlcv" | "posts" },
   command: Command,
 ): Promise<void> {
-  let ctx: ReturnType<typeof contextOf>;
-  try {
-    ctx = contextOf(command);
-  } catch (err) {
-    reportConfigError(err, false);
-    return;
-  }
+  const ctx = contextOrReport(command, false);
+  if (!ctx) return;
   let store: Awaited<ReturnType<typeof openStore>>;
   try {
     store = await openStore(ctx.config);

@@ -4,18 +4,12 @@ import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import type { RunResult } from "../../result.js";
 import { drawChart, runOnce } from "../../runner.js";
-import { contextOf, reportConfigError } from "../context.js";
+import { contextOrReport } from "../context.js";
 
 export async function preview(opts: { chart?: string | boolean }, command: Command): Promise<void> {
   const chartFile = typeof opts.chart === "string" ? opts.chart : null;
-  let ctx: ReturnType<typeof contextOf>;
-  try {
-    // `--chart FILE` here names a file; it is not the chart on/off setting.
-    ctx = contextOf(command, { dryRun: true, json: false, chart: undefined });
-  } catch (err) {
-    reportConfigError(err, false);
-    return;
-  }
+  const ctx = contextOrReport(command, false, { dryRun: true, json: false, chart: undefined });
+  if (!ctx) return;
   const result = await runOnce(ctx.config, ctx.logger);
   if (result.status === "error") {
     process.stderr.write(`capbot: ${result.error}\n`);

@@ -2,17 +2,12 @@
 
 import type { Command } from "commander";
 import { runOnce } from "../../runner.js";
-import { contextOf, reportConfigError } from "../context.js";
+import { contextOrReport } from "../context.js";
 import { printRunResult } from "../output.js";
 
 export async function run(_opts: unknown, command: Command): Promise<void> {
-  let ctx: ReturnType<typeof contextOf>;
-  try {
-    ctx = contextOf(command);
-  } catch (err) {
-    reportConfigError(err, command.opts()["json"] === true);
-    return;
-  }
+  const ctx = contextOrReport(command, command.opts()["json"] === true);
+  if (!ctx) return;
   const result = await runOnce(ctx.config, ctx.logger);
   printRunResult(result, ctx.config);
   process.exitCode = result.exitCode;
