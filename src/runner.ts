@@ -110,6 +110,8 @@ function logRunSummary(logger: Logger, result: RunResult, durationMs: number): v
     publisher: result.publisher,
     skippedCandles: result.skippedCandles,
     exitCode: result.exitCode,
+    ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}),
+    ...(result.media ? { media: result.media } : {}),
     ...(result.reason ? { reason: result.reason } : {}),
     ...(result.error ? { error: result.error } : {}),
   };

@@ -28,10 +28,7 @@ export function contextOf(command: Command, extra: Record<string, unknown> = {})
 /** Prints a configuration error (never a value) and sets exit code 2; JSON when asked. */
 export function reportConfigError(err: unknown, json: boolean): void {
   if (!(err instanceof ConfigError)) throw err;
-  if (json)
-    process.stdout.write(
-      `${JSON.stringify({ status: "error", error: err.message, exitCode: EXIT.config })}\n`,
-    );
+  if (json) process.stdout.write(`${JSON.stringify({ status: "error", error: err.message })}\n`);
   else process.stderr.write(`capbot: ${err.message}\n`);
   process.exitCode = EXIT.config;
 }

@@ -5,7 +5,10 @@ import type { Config } from "../config.js";
 import { OUTBOX_FILE } from "../publish/local.js";
 import type { RunResult } from "../result.js";
 
-/** Exactly the fields of SPEC §9, in its order, then capbot's own extras. */
+/**
+ * Exactly the object of SPEC §9, in its order and nothing more: programs parse it. Warnings, notices
+ * and the run id are in the logs (stderr), the summary event included.
+ */
 export function runJson(result: RunResult): string {
   const { status, pair, text, inReplyTo, postId, publisher, rankBy, asOf, window, granularity } = result;
   const { candidates, venues, skippedCandles, unpricedPairs, reason, error } = result;
@@ -26,11 +29,6 @@ export function runJson(result: RunResult): string {
     unpricedPairs,
     ...(reason !== undefined ? { reason } : {}),
     ...(error !== undefined ? { error } : {}),
-    runId: result.runId,
-    exitCode: result.exitCode,
-    warnings: result.warnings,
-    ...(result.notices ? { notices: result.notices } : {}),
-    ...(result.media ? { media: result.media } : {}),
   });
 }
 

@@ -111,6 +111,23 @@ describe("capbot run on imported data (SPEC §3–7, §9)", () => {
     expect(out.candidates[1].lastPostedAt).toBeNull();
     expect(out.candidates[2].lastPostedAt).toBe("2026-02-28T00:00:00.000Z");
     expect(out.venues).toEqual([{ venue: "okx", label: "OKX", volume: 100, share: 1 }]);
+    // §9: exactly the spec's object, in its order, nothing more
+    expect(Object.keys(out)).toEqual([
+      "status",
+      "pair",
+      "text",
+      "inReplyTo",
+      "postId",
+      "publisher",
+      "rankBy",
+      "asOf",
+      "window",
+      "granularity",
+      "candidates",
+      "venues",
+      "skippedCandles",
+      "unpricedPairs",
+    ]);
   });
 
   it("--pair BTC-USDT: largest remainder shares and the local thread tip as reply target", () => {
