@@ -27,7 +27,12 @@ export async function importFiles(
     for (const file of files) {
       try {
         const started = performance.now();
+        // Progress only for large files: a line a second, once the import has taken a second.
+        let lastReport = performance.now();
         const { count } = await importFile(file, opts.into, store, (done) => {
+          const now = performance.now();
+          if (now - lastReport < 1000) return;
+          lastReport = now;
           process.stderr.write(`${file}: ${done.toLocaleString("en-US")} ${what}…\n`);
         });
         const seconds = (performance.now() - started) / 1000;
