@@ -452,11 +452,31 @@ class EmbeddedStore implements Store {
   }
 }
 
+/**
+ * A read-only connection. A process killed in the middle of a write leaves a hot journal that only a
+ * writer may roll back: one read-write open restores the last committed state (what any writer would
+ * do first), then the store is opened read-only as asked. Nothing new is ever written.
+ */
+function openReadonly(file: string): Database.Database {
+  const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 10_000 });
+  try {
+    db.pragma("user_version", { simple: true });
+    return db;
+  } catch (err) {
+    db.close();
+    if ((err as { code?: string }).code !== "SQLITE_READONLY_ROLLBACK") throw err;
+  }
+  const recover = new Database(file, { fileMustExist: true, timeout: 10_000 });
+  recover.pragma("user_version", { simple: true });
+  recover.close();
+  return new Database(file, { readonly: true, fileMustExist: true, timeout: 10_000 });
+}
+
 function openDatabase(dir: string, file: string, readonly: boolean): Database.Database {
   if (readonly) {
     // Nothing to read yet: an empty in-memory store answers, and nothing is created on disk.
     if (!existsSync(file)) return withSchema(new Database(":memory:"), file);
-    const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 10_000 });
+    const db = openReadonly(file);
     const found = formatVersion(db);
     if (found === FORMAT_VERSION) return db;
     db.close();

@@ -268,3 +268,39 @@ describe("embedded lock across processes", () => {
     }
   });
 });
+
+describe("a run killed in the middle of a write", () => {
+  it("leaves a hot journal that a read-only open (a dry run, history) rolls back instead of failing", async () => {
+    const dir = tempDir();
+    const store = await openEmbeddedStore(dir);
+    await store.insertPosts([{ time: new Date("2026-03-01T00:00:00Z"), pair: "BTC-USDT", tweet_text: "kept" }]);
+    await store.close();
+    const file = join(dir, "capbot.sqlite");
+    // A writer that spills an uncommitted transaction to the database file, then dies by SIGKILL.
+    const writer = spawn(
+      process.execPath,
+      [
+        "-e",
+        `const D = require("better-sqlite3"); const db = new D(process.argv[1]);
+         db.pragma("cache_size = 1"); db.exec("BEGIN IMMEDIATE; CREATE TABLE junk (x TEXT)");
+         const ins = db.prepare("INSERT INTO junk VALUES (?)");
+         for (let i = 0; i < 20000; i++) ins.run("x".repeat(200));
+         process.stdout.write("ready\\n"); setInterval(() => {}, 1000);`,
+        file,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    await new Promise<void>((resolve) => writer.stdout.once("data", () => resolve()));
+    writer.kill("SIGKILL");
+    await new Promise((resolve) => writer.once("exit", resolve));
+    expect(existsSync(`${file}-journal`)).toBe(true);
+
+    const reader = await openEmbeddedStore(dir, { readonly: true });
+    const posts = await reader.history({ limit: 10 });
+    await reader.close();
+    expect(posts.map((p) => p.tweetText)).toEqual(["kept"]);
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'junk'").all()).toEqual([]);
+    db.close();
+  });
+});
