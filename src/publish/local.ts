@@ -45,9 +45,14 @@ export function createLocalPublisher(dataDir: string, now: () => Date = () => ne
           line.alt = request.chart.alt;
           await writeFile(join(dataDir, line.media), request.chart.png);
         }
-        const fh = await open(outbox, "a");
+        const fh = await open(outbox, "a+");
         try {
-          await fh.write(`${JSON.stringify(line)}\n`);
+          // After a torn last line (a power cut mid-write), start on a new line so this one stays whole.
+          const { size } = await fh.stat();
+          const last = Buffer.alloc(1);
+          if (size > 0) await fh.read(last, 0, 1, size - 1);
+          const lead = size > 0 && last[0] !== 0x0a ? "\n" : "";
+          await fh.write(`${lead}${JSON.stringify(line)}\n`);
           await fh.sync();
         } finally {
           await fh.close();
