@@ -18,6 +18,8 @@ export interface CycleDeps {
   logger: Logger;
   runId: string;
   now?: () => Date;
+  /** Runs under the lock, before anything else (the demo fill of an empty embedded store). */
+  prepare?: (() => Promise<void>) | null;
   /** Builds the chart for a post; null or a throw means text-only (a chart never blocks a post). */
   chart?: ((plan: Plan, windowFrom: Date, asOf: Date) => Promise<Chart | null>) | null;
 }
@@ -57,14 +59,17 @@ async function cycle(
     }
   }
   try {
-    if (!config.dryRun) await reconcilePending(store, publisher, logger, runId);
+    if (!config.dryRun) {
+      await deps.prepare?.();
+      await reconcilePending(store, publisher, logger, runId);
+    }
 
     const snapshot = await store.snapshot({ granularity: config.granularity, from, to: asOf });
     result.skippedCandles = snapshot.skippedCandles;
     if (snapshot.skippedCandles > 0) {
       logger.warn({ skippedCandles: snapshot.skippedCandles }, "skipped candles with invalid values");
     }
-    guardStaleness(snapshot, config, asOf);
+    guardStaleness(snapshot, config, asOf, store);
 
     const states = await store.postStates(publisher.name);
     const decision = plan(snapshot, states, {
@@ -130,7 +135,12 @@ async function cycle(
       media: published.media ?? null,
     };
   } finally {
-    if (!config.dryRun) await store.releaseLock(runId);
+    // A lock that cannot be released expires with its lease; it must not turn a recorded post into an error.
+    if (!config.dryRun) {
+      await store.releaseLock(runId).catch((err: unknown) => {
+        logger.warn({ err: (err as Error).message }, "could not release the lock; it expires with its lease");
+      });
+    }
   }
 }
 
@@ -176,12 +186,16 @@ async function reconcileOne(publisher: Publisher, intent: PostRecord) {
 }
 
 /** SPEC §3 stale data: never post shares from a feed that stopped. */
-function guardStaleness(snapshot: Snapshot, config: Config, asOf: Date): void {
+function guardStaleness(snapshot: Snapshot, config: Config, asOf: Date, store: Store): void {
   if (config.maxDataAgeMs === null) return;
   const newest = snapshot.newestCandleAt;
   if (newest === null) {
+    const hint =
+      store.kind === "embedded"
+        ? "import candles (capbot import FILE) or load the demo data (capbot demo)"
+        : "check the ohlcv collection and the candles' granularity";
     throw new NothingToPostError(
-      `There are no valid ${config.granularity} candles before ${asOf.toISOString()}: import candles (capbot import), or check the ohlcv collection.`,
+      `There are no valid ${config.granularity} candles before ${asOf.toISOString()}: ${hint}.`,
     );
   }
   const age = asOf.getTime() - newest.getTime();

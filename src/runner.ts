@@ -28,13 +28,7 @@ export async function runOnce(config: Config, logger: Logger, options: RunOption
   const notices: string[] = [];
   try {
     store = await openStore(config, { readonly: config.dryRun });
-    if (store.kind === "embedded" && !config.dryRun && (await store.countCandles()) === 0) {
-      const filled = await fillDemo(store, now());
-      notices.push(
-        `The embedded store was empty: filled it with the demo data set (${filled.candles} candles, ${filled.posts} legacy posts).`,
-      );
-      logger.info(notices[0]);
-    }
+    const opened = store;
     publisher = await openPublisher(config, logger);
     result = await runCycle(config, {
       store,
@@ -42,6 +36,13 @@ export async function runOnce(config: Config, logger: Logger, options: RunOption
       logger,
       runId,
       now,
+      prepare: async () => {
+        const notice = await fillIfEmpty(config, opened, now());
+        if (notice) {
+          notices.push(notice);
+          logger.info(notice);
+        }
+      },
       chart:
         config.chart && !config.dryRun
           ? (plan: Plan, _from: Date, asOf: Date) => drawChart(plan.pair, plan.lines, asOf, config.windowText)
@@ -66,15 +67,33 @@ export async function runOnce(config: Config, logger: Logger, options: RunOption
   return result;
 }
 
-/** `capbot demo` and the first run on an empty embedded store. */
-export async function fillDemo(store: Store, now: Date): Promise<{ candles: number; posts: number }> {
+/**
+ * SPEC §9: a run on an empty embedded store fills it with the demo data first, and says so. Only for
+ * the local publisher: demo figures must never reach a real account. It runs under the run's lock,
+ * and never removes anything (posts imported before the first run stay).
+ */
+async function fillIfEmpty(config: Config, store: Store, now: Date): Promise<string | null> {
+  if (store.kind !== "embedded" || config.publisher !== "local" || (await store.countCandles()) > 0)
+    return null;
+  const keepPosts = (await store.history({ limit: 1 })).length > 0;
+  const filled = await fillDemo(store, now, { clear: false, posts: !keepPosts });
+  return `The embedded store was empty: filled it with the demo data set (${filled.candles} candles, ${filled.posts} legacy posts).`;
+}
+
+/** `capbot demo` (which starts from an empty store) and the first run on an empty embedded store. */
+export async function fillDemo(
+  store: Store,
+  now: Date,
+  options: { clear: boolean; posts: boolean } = { clear: true, posts: true },
+): Promise<{ candles: number; posts: number }> {
   const demo = generateDemo(now);
-  await store.clear();
+  if (options.clear) await store.clear();
   const batch = 5_000;
   for (let i = 0; i < demo.candles.length; i += batch)
     await store.insertCandles(demo.candles.slice(i, i + batch));
-  await store.insertPosts(demo.posts);
-  return { candles: demo.candles.length, posts: demo.posts.length };
+  const posts = options.posts ? demo.posts : [];
+  if (posts.length > 0) await store.insertPosts(posts);
+  return { candles: demo.candles.length, posts: posts.length };
 }
 
 /** The chart of a post, drawn by modules that are loaded only when a chart is really wanted. */

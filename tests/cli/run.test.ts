@@ -243,3 +243,23 @@ describe("first run on a fresh data folder", () => {
     expect(readdirSync(join(dir, "data")).some((f) => f.endsWith(".png"))).toBe(true);
   });
 });
+
+describe("demo data never reaches X", () => {
+  it("an empty embedded store with the X keys set is not filled: exit 3, nothing sent, nothing stored", () => {
+    const dir = tempDir();
+    const env = {
+      CAPBOT_DATA_DIR: join(dir, "data"),
+      TW_CONSUMER_KEY: "fake-consumer-key",
+      TW_CONSUMER_KEY_SECRET: "fake-consumer-secret",
+      TW_ACCESS_TOKEN: "fake-access-token",
+      TW_ACCESS_TOKEN_SECRET: "fake-access-secret",
+      X_API_BASE_URL: "https://127.0.0.1:9",
+    };
+    const r = cli(["run", "--json"], env);
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: "error", publisher: "x" });
+    expect(r.stdout + r.stderr).not.toMatch(/demo data set \(/);
+    const history = cli(["history", "--json"], env);
+    expect(JSON.parse(history.stdout)).toEqual([]);
+  });
+});
