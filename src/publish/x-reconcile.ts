@@ -15,9 +15,14 @@ export function unescapeXText(text: string): string {
   return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 }
 
-/** X normalises text to NFC; the stored text may not be. */
+/** A post with media comes back from X with the media's short link appended to its text. */
+const MEDIA_LINK = /\s*https:\/\/t\.co\/\w+$/;
+
+/** X normalises text to NFC; the stored text may not be. Our texts never end in a link (labels cannot link). */
 function sameText(fromX: string, stored: string): boolean {
-  return unescapeXText(fromX).normalize("NFC") === stored.normalize("NFC");
+  const text = unescapeXText(fromX).normalize("NFC");
+  const want = stored.normalize("NFC");
+  return text === want || text.replace(MEDIA_LINK, "") === want;
 }
 
 export function findPost(posts: readonly TimelinePost[], text: string): TimelinePost | null {

@@ -67,6 +67,15 @@ describe("reconcile (SPEC §8)", () => {
     expect(new Date(lookup[0]?.query["start_time"] ?? "").getTime()).toBeLessThan(NOW.getTime() - 90_000);
   });
 
+  it("§8 a post with a chart is found although X appends the media's t.co link to its text", async () => {
+    const postedAt = new Date(NOW.getTime() - 60_000);
+    env.standIn.seedPost("1800000000000000009", `${TEXT} https://t.co/AbC12dEf34`, postedAt);
+    const { publisher } = await publisherFor();
+    const verdict = await publisher.reconcile(intent(TEXT, new Date(NOW.getTime() - 90_000)));
+
+    expect(verdict).toEqual({ status: "posted", id: "1800000000000000009", time: postedAt });
+  });
+
   it("§8 a pending intent not among the account's posts becomes failed", async () => {
     env.standIn.seedPost("1800000000000000008", "Top Market Venues for BTC-USDT:\nBinance: 100.00%", NOW);
     const { publisher } = await publisherFor();

@@ -337,7 +337,8 @@ export class XStandIn {
     const id = this.newId();
     this.posts.set(id, {
       id,
-      text,
+      // Like X: a post with media comes back with the media's short link at the end of its text.
+      text: mediaIds.length > 0 ? `${text} https://t.co/${id.slice(-10)}` : text,
       createdAt: this.now(),
       inReplyTo: target ?? null,
       mediaIds: mediaIds as string[],
