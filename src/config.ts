@@ -436,8 +436,10 @@ function readConfigFile(
     dotenv["CAPBOT_CONFIG"];
   const path = resolve(cwd, named && named.trim() !== "" ? named : "capbot.config.json");
   if (!existsSync(path)) {
-    if (named && named.trim() !== "")
-      throw new ConfigError(`The config file named by CAPBOT_CONFIG does not exist: ${path}.`);
+    if (named && named.trim() !== "") {
+      const by = typeof flags["config"] === "string" ? "--config" : "CAPBOT_CONFIG";
+      throw new ConfigError(`The config file named by ${by} does not exist: ${path}.`);
+    }
     return {};
   }
   let json: unknown;

@@ -3,6 +3,7 @@
 // Sub-commands load their heavy modules themselves, so `capbot --help` starts fast.
 
 import { Command } from "commander";
+import { exitCodeOf } from "../errors.js";
 import { register as registerDemo } from "./commands/demo.js";
 import { register as registerDoctor } from "./commands/doctor.js";
 import { register as registerHistory } from "./commands/history.js";
@@ -20,7 +21,13 @@ const program = new Command()
   .option("--log-level <level>", "trace, debug, info, warn, error or silent (LOG_LEVEL)")
   .showHelpAfterError()
   .exitOverride((err) => {
-    // Usage errors are exit 2 (SPEC §9); --help and --version stay 0.
+    // Usage errors are exit 2 (SPEC §9); --help and --version stay 0. Under --json a program reads
+    // stdout, so the error is also said there, as the one JSON object.
+    if (err.exitCode !== 0 && process.argv.includes("--json")) {
+      process.stdout.write(
+        `${JSON.stringify({ status: "error", error: err.message.replace(/^error: /, "") })}\n`,
+      );
+    }
     process.exit(err.exitCode === 0 ? 0 : 2);
   });
 
@@ -36,4 +43,12 @@ for (const register of [
   register(program);
 }
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  // Commands report their own failures; this is the last word on anything unforeseen: one sentence,
+  // never a stack trace (LOG_LEVEL=debug shows it).
+  process.stderr.write(`capbot: ${(err as Error).message}\n`);
+  if (process.env["LOG_LEVEL"] === "debug" || process.env["LOG_LEVEL"] === "trace") console.error(err);
+  process.exitCode = exitCodeOf(err);
+}

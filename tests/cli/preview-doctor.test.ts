@@ -42,6 +42,16 @@ describe("capbot preview", () => {
   });
 });
 
+describe("failures read as one sentence", () => {
+  it("preview --chart into a folder that does not exist: exit 1, one line, no stack trace", () => {
+    const { dir, env } = store();
+    const r = cli(["preview", "--chart", join(dir, "no", "such", "folder", "x.png")], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^capbot: could not write the chart to /m);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+});
+
 describe("capbot doctor on the embedded store", () => {
   it("passes with fresh data and the local publisher, exit 0", () => {
     const { env } = store();
@@ -55,7 +65,7 @@ describe("capbot doctor on the embedded store", () => {
   it("stale data fails the freshness line with exit 3 and a fix; --json gives the same", () => {
     const { env } = store();
     expect(cli(["doctor", "--json"], env).code).toBe(0);
-    const stale = cli(["doctor", "--json"], { ...env, CAPBOT_MAX_DATA_AGE: "1m" });
+    const stale = cli(["doctor", "--json", "--max-data-age", "1m"], env);
     const out = JSON.parse(stale.stdout);
     expect(stale.code).toBe(3);
     expect(out.ok).toBe(false);

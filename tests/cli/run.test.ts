@@ -180,6 +180,19 @@ describe("capbot run on imported data (SPEC §3–7, §9)", () => {
     expect(ok.code, ok.stderr).toBe(0);
   });
 
+  it("a usage error under --json still prints one JSON object on stdout, exit 2", () => {
+    const r = cli(["run", "--json", "--rank-by", "shares"], { CAPBOT_DATA_DIR: tempDir() });
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      status: "error",
+      error: expect.stringContaining("--rank-by"),
+    });
+  });
+
+  it("schedule has no --as-of: every tick is now", () => {
+    expect(cli(["schedule", "--as-of", AS_OF], { CAPBOT_DATA_DIR: tempDir() }).code).toBe(2);
+  });
+
   it("a usage error exits 2", () => {
     expect(cli(["run", "--rank-by", "shares"], {}).code).toBe(2);
     expect(cli(["run", "--top", "many"], { CAPBOT_DATA_DIR: tempDir() }).code).toBe(2);

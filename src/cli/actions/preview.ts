@@ -19,7 +19,13 @@ export async function preview(opts: { chart?: string | boolean }, command: Comma
   process.stdout.write(`${previewText(result)}\n`);
   if (chartFile && result.pair && result.lines) {
     const chart = await drawChart(result.pair, result.lines, new Date(result.asOf), ctx.config.windowText);
-    await writeFile(chartFile, chart.png);
+    try {
+      await writeFile(chartFile, chart.png);
+    } catch (err) {
+      process.stderr.write(`capbot: could not write the chart to ${chartFile}: ${(err as Error).message}\n`);
+      process.exitCode = 1;
+      return;
+    }
     process.stdout.write(`\nChart written to ${chartFile}\nAlt text: ${chart.alt}\n`);
   }
   process.exitCode = result.exitCode;

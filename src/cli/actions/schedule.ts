@@ -2,7 +2,7 @@
 // /metrics and /healthz. The loop itself lives in src/schedule/.
 
 import type { Command } from "commander";
-import { ConfigError, exitCodeOf } from "../../errors.js";
+import { exitCodeOf } from "../../errors.js";
 import { runOnce } from "../../runner.js";
 import { runScheduleService } from "../../schedule/service.js";
 import { type ScheduleSettings, scheduleSettings } from "../../schedule/settings.js";
@@ -13,10 +13,6 @@ export async function schedule(_opts: unknown, command: Command): Promise<void> 
   let ctx: ReturnType<typeof contextOf>;
   let settings: ScheduleSettings;
   try {
-    if (command.opts()["asOf"] !== undefined) {
-      // A fixed as-of would have every tick post about the same window.
-      throw new ConfigError("--as-of is for a single run; schedule always uses the time of each tick.");
-    }
     settings = scheduleSettings(command.opts(), process.env);
     ctx = contextOf(command);
   } catch (err) {

@@ -9,6 +9,7 @@ export function register(program: Command): void {
       .command("preview")
       .description("show the candidates and the next post without writing anything")
       .option("--chart <file>", "also write the chart of the next post to this PNG file"),
+    { chart: false },
   ).action(async (opts: { chart?: string | boolean }, command: Command) =>
     (await import("../actions/preview.js")).preview(opts, command),
   );

@@ -20,6 +20,8 @@ export function register(program: Command): void {
         "the address to serve them on (default all interfaces; CAPBOT_METRICS_HOST)",
       )
       .option("--dry-run", "compose each post without publishing or writing anything"),
+    // No --as-of: a fixed instant would have every tick post about the same window.
+    { asOf: false },
   ).action(async (_opts, command: Command) =>
     (await import("../actions/schedule.js")).schedule(_opts, command),
   );
