@@ -57,6 +57,15 @@ export function pairName(symbol: string, base: string): string {
   return `${symbol.trim().toUpperCase()}-${base.trim().toUpperCase()}`;
 }
 
+/**
+ * Which of a venue's markets for a pair a candle belongs to: `market_id` trimmed and lower-cased, "" when
+ * it is not a string. Not part of validity — a candle without a market id is valid and is its venue's
+ * one unnamed market.
+ */
+function marketOf(value: unknown): string {
+  return typeof value === "string" ? value.trim().toLowerCase() : "";
+}
+
 /** The candle with its names normalised, or null when it fails SPEC §3 rule 3. */
 export function normaliseCandle(raw: RawCandle): Candle | null {
   const timestamp = raw["timestamp"];
@@ -75,15 +84,21 @@ export function normaliseCandle(raw: RawCandle): Candle | null {
     symbol: symbol.toUpperCase(),
     base: base.toUpperCase(),
     pair: pairName(symbol, base),
+    market: marketOf(raw["market_id"]),
     granularity,
     volume,
     close,
   };
 }
 
-/** What makes two candles copies of one another (SPEC §3 duplicates). */
+/**
+ * What makes two candles copies of one another (SPEC §3 duplicates): the same venue, pair, granularity
+ * and time, and the same market. The market is in the key because one venue may hold several markets
+ * for a pair (spot and futures) whose candles add up (SPEC §2); a re-ingested copy of one market keeps
+ * its market id (or has none, like its original) and so still counts once.
+ */
 export function candleKey(c: Candle): string {
-  return JSON.stringify([c.venue, c.pair, c.granularity, c.timestamp.getTime()]);
+  return JSON.stringify([c.venue, c.pair, c.market, c.granularity, c.timestamp.getTime()]);
 }
 
 /**

@@ -24,6 +24,11 @@ export interface Candle {
   base: string;
   /** `SYMBOL-BASE`. */
   pair: string;
+  /**
+   * Lower-cased, trimmed `market_id`, or "" when it is not a string: which of a venue's markets for the
+   * pair (spot, futures) the candle belongs to. Part of the duplicate key only, never of validity.
+   */
+  market: string;
   granularity: string;
   volume: number;
   close: number;

@@ -3,6 +3,7 @@
 
 import type { Database } from "better-sqlite3";
 import { StoreError } from "../errors.js";
+import { parseExtendedJson } from "./ejson.js";
 
 /**
  * Format 1.
@@ -43,10 +44,39 @@ const FORMAT_1 = `
   CREATE INDEX posts_by_status ON posts (status);
 `;
 
+/** `market_id` as the run reads it: the string, else null (the duplicate key reads nothing else of it). */
+export function marketColumn(marketId: unknown): string | null {
+  return typeof marketId === "string" ? marketId : null;
+}
+
+/**
+ * Format 2: `candles.market` holds each candle's `market_id` (see {@link marketColumn}), because the
+ * duplicate key includes the market (SPEC §2: a venue's spot and futures candles of one hour add up).
+ * Filled from the stored documents, read as a run reads them, for the rows whose other columns are
+ * plain; the others are read from their document anyway.
+ */
+function toFormat2(db: Database): void {
+  db.exec("ALTER TABLE candles ADD COLUMN market");
+  db.function("capbot_market_id", { deterministic: true }, (doc: unknown) => {
+    const candle = parseExtendedJson(String(doc)) as Record<string, unknown>;
+    return marketColumn(candle["market_id"]);
+  });
+  db.exec(`
+    UPDATE candles SET market = capbot_market_id((SELECT doc FROM candle_docs WHERE seq = candles.seq))
+    WHERE plain = 1
+  `);
+}
+
 /** `MIGRATIONS[n]` moves format n to n + 1. */
-const MIGRATIONS: readonly ((db: Database) => void)[] = [(db) => db.exec(FORMAT_1)];
+const MIGRATIONS: readonly ((db: Database) => void)[] = [(db) => db.exec(FORMAT_1), toFormat2];
 
 export const FORMAT_VERSION = MIGRATIONS.length;
+
+/**
+ * How long an open waits for the write lock when the folder needs moving forward: another process may be
+ * doing it, which takes seconds per million candles — longer than a connection's usual wait.
+ */
+const MIGRATION_WAIT_MS = 10 * 60_000;
 
 export function formatVersion(db: Database): number {
   return db.pragma("user_version", { simple: true }) as number;
@@ -54,8 +84,9 @@ export function formatVersion(db: Database): number {
 
 /**
  * Brings the database to {@link FORMAT_VERSION}; refuses one written by a newer capbot. The version is
- * read again inside each step's write transaction: two processes opening a new directory at once must
- * not both create the tables.
+ * read again inside each step's write transaction: two processes opening a new or an older directory at
+ * once must not both create the tables or both run a migration; the second waits, then finds nothing
+ * left to do.
  */
 export function migrate(db: Database, file: string): void {
   const step = db.transaction((): boolean => {
@@ -73,7 +104,13 @@ export function migrate(db: Database, file: string): void {
   });
   // Checked first without a write lock, so that opening an up-to-date store never waits for a writer.
   if (formatVersion(db) === FORMAT_VERSION) return;
-  while (step.immediate()) {
-    // One format step per transaction, until none is left.
+  const usualWait = db.pragma("busy_timeout", { simple: true }) as number;
+  db.pragma(`busy_timeout = ${MIGRATION_WAIT_MS}`);
+  try {
+    while (step.immediate()) {
+      // One format step per transaction, until none is left.
+    }
+  } finally {
+    db.pragma(`busy_timeout = ${usualWait}`);
   }
 }

@@ -1,8 +1,8 @@
 // The embedded store's snapshot of one window, in a single pass over the window's candles in time
-// order: the core's validity rule (normaliseCandle) and duplicate rule (pickDuplicate), then sums per
-// (pair, venue). The core's snapshotOf is the reference; this pass differs from it only in the last bits
-// of the sums (compensated here, exact there, which costs more than the whole run may) — the
-// differential test holds the two together.
+// order: the core's validity rule (normaliseCandle) and duplicate rule (candleKey's fields,
+// pickDuplicate), then sums per (pair, venue). The core's snapshotOf is the reference; this pass differs
+// from it only in the last bits of the sums (compensated here, exact there, which costs more than the
+// whole run may) — the differential test holds the two together.
 
 import { normaliseCandle, pickDuplicate } from "../core/candles.js";
 import type { Candle, MarketAggregate, RawCandle } from "../core/types.js";
@@ -45,15 +45,17 @@ export interface WindowAggregate {
 
 /**
  * `candles` must be the window's candles of one granularity, each with a Date timestamp, in ascending
- * time order — so that copies of one candle (same venue, pair and time) arrive next to each other.
+ * time order — so that copies of one candle (same venue, pair, market and time) arrive in one instant.
  */
 export function aggregateWindow(candles: Iterable<RawCandle>): WindowAggregate {
   const markets = new Map<string, Map<string, Market>>();
   let skippedCandles = 0;
   let newest: number | null = null;
-  // The counted candles of the current instant, by venue then pair, until time moves on.
+  // The counted candles of the current instant, by venue, pair and market (candleKey's fields: the
+  // granularity and the time are one here), until time moves on. Nested maps rather than candleKey's
+  // JSON text, which made the whole pass a third slower.
   let instant = Number.NaN;
-  let copies = new Map<string, Map<string, Candle>>();
+  let copies = new Map<string, Map<string, Map<string, Candle>>>();
 
   const count = (candle: Candle): void => {
     const byVenue = within(markets, candle.pair);
@@ -69,7 +71,8 @@ export function aggregateWindow(candles: Iterable<RawCandle>): WindowAggregate {
     market.candles++;
   };
   const flush = (): void => {
-    for (const byPair of copies.values()) for (const candle of byPair.values()) count(candle);
+    for (const byPair of copies.values())
+      for (const byMarket of byPair.values()) for (const candle of byMarket.values()) count(candle);
     copies = new Map();
   };
 
@@ -85,9 +88,9 @@ export function aggregateWindow(candles: Iterable<RawCandle>): WindowAggregate {
       instant = time;
     }
     newest = time;
-    const byPair = within(copies, candle.venue);
-    const kept = byPair.get(candle.pair);
-    byPair.set(candle.pair, kept === undefined ? candle : pickDuplicate(kept, candle));
+    const byMarket = within(within(copies, candle.venue), candle.pair);
+    const kept = byMarket.get(candle.market);
+    byMarket.set(candle.market, kept === undefined ? candle : pickDuplicate(kept, candle));
   }
   flush();
 

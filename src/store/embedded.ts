@@ -21,7 +21,7 @@ import {
 import { StoreError } from "../errors.js";
 import { parseExtendedJson, stringifyExtendedJson } from "./ejson.js";
 import { acquireLease, releaseLease } from "./embedded-lock.js";
-import { FORMAT_VERSION, formatVersion, migrate } from "./embedded-schema.js";
+import { FORMAT_VERSION, formatVersion, marketColumn, migrate } from "./embedded-schema.js";
 import { aggregateWindow } from "./embedded-snapshot.js";
 import type { Check, HistoryQuery, PostedFields, Store } from "./port.js";
 
@@ -47,8 +47,8 @@ function newId(): string {
 }
 
 /** The columns a run reads of a candle, in the order of {@link CandleRow}. */
-const CANDLE_COLUMNS = "ts, seq, venue, symbol, base, volume, close, plain";
-type CandleRow = [number, number, unknown, unknown, unknown, unknown, unknown, number];
+const CANDLE_COLUMNS = "ts, seq, venue, symbol, base, volume, close, plain, market";
+type CandleRow = [number, number, unknown, unknown, unknown, unknown, unknown, number, string | null];
 
 /** A value SQLite keeps exactly as JavaScript had it (text as text, a finite number as a number); absent as null. */
 function isPlain(value: unknown): boolean {
@@ -139,7 +139,7 @@ class EmbeddedStore implements Store {
 
   /** The candle as the validity rule reads it: from its columns, or from its document when not plain. */
   private rawCandle(granularity: string, row: CandleRow): RawCandle {
-    const [ts, seq, venue, symbol, base, volume, close, plain] = row;
+    const [ts, seq, venue, symbol, base, volume, close, plain, market] = row;
     if (plain === 0) {
       const doc = this.statement("SELECT doc FROM candle_docs WHERE seq = ?").pluck().get(seq);
       return parseDoc(String(doc));
@@ -150,6 +150,7 @@ class EmbeddedStore implements Store {
       marketVenue: venue,
       pair_symbol: symbol,
       pair_base: base,
+      market_id: market,
       volume,
       close,
     };
@@ -275,13 +276,14 @@ class EmbeddedStore implements Store {
       this.writable();
       const keep = this.statement("INSERT INTO candle_docs (doc) VALUES (?)");
       const index = this.statement(
-        "INSERT INTO candles (granularity, ts, seq, venue, symbol, base, volume, close, plain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO candles (granularity, ts, seq, venue, symbol, base, volume, close, plain, market) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       );
       this.db
         .transaction(() => {
           for (const doc of docs) {
             const seq = keep.run(stringifyExtendedJson(doc)).lastInsertRowid;
-            const { granularity, timestamp, marketVenue, pair_symbol, pair_base, volume, close } = doc;
+            const { granularity, timestamp, marketVenue, pair_symbol, pair_base, volume, close, market_id } =
+              doc;
             if (typeof granularity !== "string" || !isValidDate(timestamp)) continue;
             const ts = timestamp.getTime();
             if (
@@ -301,9 +303,10 @@ class EmbeddedStore implements Store {
                 volume ?? null,
                 close ?? null,
                 1,
+                marketColumn(market_id),
               );
             } else {
-              index.run(granularity, ts, seq, null, null, null, null, null, 0);
+              index.run(granularity, ts, seq, null, null, null, null, null, 0, null);
             }
           }
           this.db.prepare("UPDATE meta SET value = value + ? WHERE key = 'candle_count'").run(docs.length);

@@ -25,6 +25,11 @@ function name(field: string, casing: "$toLower" | "$toUpper"): Document {
   return { $cond: [isString(field), { [casing]: trimmed(field) }, null] };
 }
 
+/** normaliseCandle's market in MQL: `market_id` trimmed and lower-cased when it is a string, else "". */
+const market: Document = {
+  $cond: [isString("$market_id"), { $toLower: trimmed("$market_id") }, ""],
+};
+
 /**
  * parseNumber in MQL: numbers as they are, strings only when they match the spec's number syntax (so
  * validity never depends on how lenient a server's `$convert` is), anything else null.
@@ -59,6 +64,7 @@ const candleStages: Document[] = [
       venue: name("$marketVenue", "$toLower"),
       symbol: name("$pair_symbol", "$toUpper"),
       base: name("$pair_base", "$toUpper"),
+      market,
       volume: number("$volume"),
       close: number("$close"),
     },
@@ -114,8 +120,9 @@ export function snapshotPipeline(q: SnapshotQuery): Document[] {
           // pickDuplicate's order: larger volume, then larger close, then the smaller symbol.
           { $sort: { volume: -1, close: -1, symbol: 1 } },
           {
+            // candleKey: copies share venue, pair, market and time (the granularity is already one).
             $group: {
-              _id: { venue: "$venue", pair: "$pair", timestamp: "$timestamp" },
+              _id: { venue: "$venue", pair: "$pair", market: "$market", timestamp: "$timestamp" },
               symbol: { $first: "$symbol" },
               base: { $first: "$base" },
               volume: { $first: "$volume" },

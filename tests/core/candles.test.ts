@@ -9,7 +9,7 @@ import {
   pickDuplicate,
   snapshotOf,
 } from "../../src/core/candles.js";
-import type { Candle } from "../../src/core/types.js";
+import type { Candle, RawCandle } from "../../src/core/types.js";
 import { FROM, hoursAfter, QUERY, rawCandle, TO } from "./fixtures.js";
 
 describe("parseNumber (§3 numbers)", () => {
@@ -105,6 +105,15 @@ describe("normaliseCandle (§2 names, §3 rule 3)", () => {
   it("§3 zero volume is valid", () => {
     expect(normaliseCandle(rawCandle({ volume: "0" }))?.volume).toBe(0);
   });
+
+  it("§2 the market is market_id trimmed and lower-cased, else empty; it is not part of validity", () => {
+    expect(normaliseCandle(rawCandle({ market_id: " OKX-LTC-USDT-F\u00a0" }))?.market).toBe("okx-ltc-usdt-f");
+    for (const market_id of [undefined, null, "", "   ", 7, { $oid: "x" }]) {
+      const candle = normaliseCandle(rawCandle({ market_id }));
+      expect(candle, String(market_id)).not.toBeNull();
+      expect(candle?.market).toBe("");
+    }
+  });
 });
 
 function candle(overrides: Partial<Candle>): Candle {
@@ -114,6 +123,7 @@ function candle(overrides: Partial<Candle>): Candle {
     symbol: "LTC",
     base: "USDT",
     pair: "LTC-USDT",
+    market: "okx-ltc-usdt",
     granularity: "1h",
     volume: 1,
     close: 1,
@@ -137,9 +147,11 @@ describe("duplicates (§3)", () => {
     expect(pickDuplicate(b, a)).toBe(b);
   });
 
-  it("§3 the key is (venue, pair, granularity, timestamp)", () => {
+  it("§3 the key is (venue, pair, market, granularity, timestamp)", () => {
     const base = candle({});
     expect(candleKey(candle({ venue: "kraken" }))).not.toBe(candleKey(base));
+    expect(candleKey(candle({ market: "okx-ltc-usdt-f" }))).not.toBe(candleKey(base));
+    expect(candleKey(candle({ market: "" }))).not.toBe(candleKey(base));
     expect(candleKey(candle({ pair: "BTC-USDT" }))).not.toBe(candleKey(base));
     expect(candleKey(candle({ granularity: "1m" }))).not.toBe(candleKey(base));
     expect(candleKey(candle({ timestamp: hoursAfter(FROM, 1) }))).not.toBe(candleKey(base));
@@ -153,6 +165,42 @@ describe("duplicates (§3)", () => {
     expect(snapshot.markets).toEqual([
       { pair: "LTC-USDT", symbol: "LTC", base: "USDT", venue: "okx", volume: 30, notional: 90, candles: 1 },
     ]);
+  });
+
+  it("§2 spot and futures markets of one venue add up; §3 a re-ingested copy of one market counts once", () => {
+    const hour = hoursAfter(FROM, 5);
+    const spot = rawCandle({ market_id: "okx-ltc-usdt", timestamp: hour, volume: "100", close: "1" });
+    const futures = rawCandle({ market_id: "okx-ltc-usdt-f", timestamp: hour, volume: "300", close: "1" });
+    const binance = rawCandle({
+      market_id: "binance-ltc-usdt",
+      marketVenue: "binance",
+      timestamp: hour,
+      volume: "300",
+      close: "1",
+    });
+    const volumes = (raws: RawCandle[]) =>
+      snapshotOf(raws, QUERY).markets.map((m) => [m.venue, m.volume, m.candles]);
+    const expected = [
+      ["binance", 300, 1],
+      ["okx", 400, 2],
+    ];
+    expect(volumes([spot, futures, binance])).toEqual(expected);
+    // A smaller re-ingested copy of the spot candle, its market id spelt differently: it changes nothing.
+    const copy = { ...spot, market_id: " OKX-LTC-USDT ", volume: "90" };
+    expect(volumes([spot, futures, binance, copy])).toEqual(expected);
+    expect(volumes([copy, spot, futures, binance])).toEqual(expected);
+  });
+
+  it("§3 candles without a market id are one market: re-ingested copies still count once", () => {
+    const snapshot = snapshotOf(
+      [
+        rawCandle({ market_id: undefined, volume: "10" }),
+        rawCandle({ market_id: null, volume: "30" }),
+        rawCandle({ market_id: "  ", volume: "20" }),
+      ],
+      QUERY,
+    );
+    expect(snapshot.markets.map((m) => [m.volume, m.candles])).toEqual([[30, 1]]);
   });
 
   it("§2 names differing only in case and spaces are one venue and one pair, so duplicates meet", () => {
@@ -256,6 +304,7 @@ describe("snapshotOf (§3)", () => {
     const raw = fc.record({
       timestamp: fc.integer({ min: -3, max: 26 }).map((h) => hoursAfter(FROM, h)),
       marketVenue: fc.constantFrom("okx", "OKX", " binance", "kraken", ""),
+      market_id: fc.constantFrom("okx-spot", " OKX-SPOT", "okx-futures", "", null),
       pair_symbol: fc.constantFrom("btc", "BTC", "eth"),
       pair_base: fc.constantFrom("usdt", "eur"),
       granularity: fc.constantFrom("1h", "1m"),

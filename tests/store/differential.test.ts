@@ -1,7 +1,8 @@
 // The deliberate pair, held together: the MongoDB pipelines (run in-process by mingo), the embedded
 // store and the core's reference must give the same snapshot and the same post states on random data —
-// bad number strings, duplicates, mixed-case and space-padded names, timestamps on both window edges,
-// other granularities, legacy post shapes.
+// bad number strings, duplicates, several markets per venue (market ids mixed-case, padded or missing),
+// mixed-case and space-padded names, timestamps on both window edges, other granularities, legacy post
+// shapes.
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -53,6 +54,24 @@ const venue = fc.constantFrom(
   5,
 );
 const symbol = fc.constantFrom("btc", "BTC", " eth", "Eth\t", "", null);
+/**
+ * Market ids independent of the venue: a venue then holds several markets (spot, futures), spelt in
+ * several ways; blank, missing and non-string ids all mean the venue's unnamed market.
+ */
+const marketId = fc.constantFrom(
+  "okx-btc-usdt",
+  " OKX-BTC-USDT",
+  "okx-btc-usdt-f",
+  "OKX-btc-USDT-F\u00a0",
+  "\ufeffokx-btc-usdt-f",
+  "binance-btc-usdt",
+  "Binance-BTC-USDT-SWAP\u3000",
+  "",
+  "  ",
+  null,
+  7,
+  true,
+);
 const base = fc.constantFrom("usdt", "USDT ", "usd", "eur", "\ufeffusdt", "", null);
 
 const goodNumber = fc.oneof(
@@ -92,6 +111,7 @@ const value = fc.oneof(
 const candle: fc.Arbitrary<RawCandle> = fc.record(
   {
     timestamp,
+    market_id: marketId,
     marketVenue: venue,
     pair_symbol: symbol,
     pair_base: base,
@@ -104,17 +124,29 @@ const candle: fc.Arbitrary<RawCandle> = fc.record(
   },
   { requiredKeys: ["timestamp", "granularity"] },
 );
-/** Copies of earlier candles with other values: re-ingested duplicates. */
-const candles = fc
-  .array(candle, { maxLength: 40 })
-  .chain((docs) =>
-    fc
-      .array(fc.tuple(fc.nat(), value, value), { maxLength: docs.length === 0 ? 0 : 10 })
-      .map((copies) => [
-        ...docs,
-        ...copies.map(([i, volume, close]) => ({ ...docs[i % docs.length], volume, close })),
-      ]),
-  );
+/** What a copy does with its original's market id: keeps it, drops it, or has another one. */
+const copyMarket = fc.oneof(
+  { weight: 3, arbitrary: fc.constant({ keep: true } as const) },
+  { weight: 1, arbitrary: fc.constant({ drop: true } as const) },
+  { weight: 2, arbitrary: marketId.map((id) => ({ id })) },
+);
+/**
+ * Copies of earlier candles with other values: re-ingested duplicates, and sometimes the same venue, pair
+ * and hour on another market (or without a market id), which must add up rather than collapse.
+ */
+const candles = fc.array(candle, { maxLength: 40 }).chain((docs) =>
+  fc
+    .array(fc.tuple(fc.nat(), value, value, copyMarket), { maxLength: docs.length === 0 ? 0 : 10 })
+    .map((copies) => [
+      ...docs,
+      ...copies.map(([i, volume, close, market]): RawCandle => {
+        const copy: RawCandle = { ...docs[i % docs.length], volume, close };
+        if ("drop" in market) delete copy["market_id"];
+        else if ("id" in market) copy["market_id"] = market.id;
+        return copy;
+      }),
+    ]),
+);
 
 function mingoSnapshot(docs: RawCandle[], query: SnapshotQuery) {
   const [window] = aggregate(docs, snapshotPipeline(query));

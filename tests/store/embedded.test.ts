@@ -1,5 +1,6 @@
 // The embedded store: the shared contract on a temporary data directory, then what only it has — the
-// format version, read-only opening, the lock file across real processes, and its doctor lines.
+// format version and the migration of older folders, read-only opening, the lock file across real
+// processes, and its doctor lines.
 
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -7,9 +8,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
+import { snapshotOf } from "../../src/core/candles.js";
+import type { RawCandle, SnapshotQuery } from "../../src/core/types.js";
 import { StoreError } from "../../src/errors.js";
+import { stringifyExtendedJson } from "../../src/store/ejson.js";
 import { openEmbeddedStore } from "../../src/store/embedded.js";
 import { FORMAT_VERSION } from "../../src/store/embedded-schema.js";
+import { expectSameSnapshot } from "./compare.js";
 import { describeStoreContract } from "./contract.js";
 
 const dirs: string[] = [];
@@ -273,7 +278,9 @@ describe("a run killed in the middle of a write", () => {
   it("leaves a hot journal that a read-only open (a dry run, history) rolls back instead of failing", async () => {
     const dir = tempDir();
     const store = await openEmbeddedStore(dir);
-    await store.insertPosts([{ time: new Date("2026-03-01T00:00:00Z"), pair: "BTC-USDT", tweet_text: "kept" }]);
+    await store.insertPosts([
+      { time: new Date("2026-03-01T00:00:00Z"), pair: "BTC-USDT", tweet_text: "kept" },
+    ]);
     await store.close();
     const file = join(dir, "capbot.sqlite");
     // A writer that spills an uncommitted transaction to the database file, then dies by SIGKILL.
@@ -301,6 +308,177 @@ describe("a run killed in the middle of a write", () => {
     expect(posts.map((p) => p.tweetText)).toEqual(["kept"]);
     const db = new Database(file, { readonly: true });
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'junk'").all()).toEqual([]);
+    db.close();
+  });
+});
+
+/** Format 1's schema, copied from embedded-schema.ts as it was, so that the test keeps an old folder. */
+const FORMAT_1_DDL = `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+  INSERT INTO meta (key, value) VALUES ('candle_count', 0);
+  CREATE TABLE candle_docs (seq INTEGER PRIMARY KEY, doc TEXT NOT NULL);
+  CREATE TABLE candles (
+    granularity TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    venue, symbol, base, volume, close,
+    plain INTEGER NOT NULL,
+    PRIMARY KEY (granularity, ts, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE posts (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    doc TEXT NOT NULL,
+    readable INTEGER NOT NULL,
+    pair TEXT,
+    time_ms INTEGER,
+    status TEXT,
+    publisher TEXT
+  );
+  CREATE INDEX posts_by_time ON posts (time_ms);
+  CREATE INDEX posts_by_status ON posts (status);
+`;
+
+/** A format-1 data directory holding `docs`, laid out as format 1's insertCandles wrote them. */
+function format1Folder(docs: RawCandle[]): string {
+  const dir = tempDir();
+  const db = new Database(join(dir, "capbot.sqlite"));
+  db.exec(FORMAT_1_DDL);
+  const keep = db.prepare("INSERT INTO candle_docs (doc) VALUES (?)");
+  const index = db.prepare(
+    "INSERT INTO candles (granularity, ts, seq, venue, symbol, base, volume, close, plain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+  );
+  const plain = (v: unknown) =>
+    v === undefined || v === null || typeof v === "string" || (typeof v === "number" && Number.isFinite(v));
+  db.transaction(() => {
+    for (const doc of docs) {
+      const seq = keep.run(stringifyExtendedJson(doc)).lastInsertRowid;
+      const { granularity, timestamp, marketVenue, pair_symbol, pair_base, volume, close } = doc;
+      if (typeof granularity !== "string" || !(timestamp instanceof Date)) continue;
+      const values = [marketVenue, pair_symbol, pair_base, volume, close];
+      if (values.every(plain))
+        index.run(granularity, timestamp.getTime(), seq, ...values.map((v) => v ?? null), 1);
+      else index.run(granularity, timestamp.getTime(), seq, null, null, null, null, null, 0);
+    }
+    db.prepare("UPDATE meta SET value = ? WHERE key = 'candle_count'").run(docs.length);
+  })();
+  db.pragma("user_version = 1");
+  db.close();
+  return dir;
+}
+
+function userVersion(dir: string): number {
+  const db = new Database(join(dir, "capbot.sqlite"), { readonly: true });
+  const version = db.pragma("user_version", { simple: true }) as number;
+  db.close();
+  return version;
+}
+
+const MIGRATION_TO = new Date("2023-01-16T00:00:00Z");
+const MIGRATION_QUERY: SnapshotQuery = {
+  granularity: "1h",
+  from: new Date(MIGRATION_TO.getTime() - 24 * 3_600_000),
+  to: MIGRATION_TO,
+};
+
+function oldCandle(hour: number, fields: RawCandle): RawCandle {
+  return {
+    timestamp: new Date(MIGRATION_QUERY.from.getTime() + hour * 3_600_000),
+    marketVenue: "okx",
+    pair_symbol: "ltc",
+    pair_base: "usdt",
+    granularity: "1h",
+    close: "1",
+    ...fields,
+  };
+}
+
+describe("moving a format-1 data directory forward", () => {
+  it("§2 §3 fills the market from the stored documents: spot and futures add up, a re-ingested copy counts once", async () => {
+    const docs = [
+      oldCandle(5, { market_id: "okx-ltc-usdt", volume: "100" }),
+      oldCandle(5, { market_id: "okx-ltc-usdt-f", volume: "300" }),
+      oldCandle(5, { market_id: "binance-ltc-usdt", marketVenue: "binance", volume: "300" }),
+      oldCandle(5, { market_id: " OKX-LTC-USDT", volume: "90" }),
+      // Without a market id, as a number, as an odd value (read from its document), and invalid.
+      oldCandle(6, { volume: "7" }),
+      oldCandle(6, { volume: "8", market_id: null }),
+      oldCandle(6, { volume: "9", market_id: 12 }),
+      oldCandle(7, { market_id: "okx-ltc-usdt-f", volume: { $numberDecimal: "11" } }),
+      oldCandle(7, { market_id: "okx-ltc-usdt", volume: "13" }),
+      oldCandle(8, { market_id: "okx-ltc-usdt", volume: "abc" }),
+      { granularity: "1h", volume: "1" },
+    ];
+    const dir = format1Folder(docs);
+
+    // A read-only command still asks for one writing command first, and writes nothing.
+    await expect(openEmbeddedStore(dir, { readonly: true })).rejects.toThrow(
+      /format version 1 and this capbot reads 2: run a command that writes \(capbot run\) once/,
+    );
+    expect(userVersion(dir)).toBe(1);
+
+    const store = await openEmbeddedStore(dir);
+    const snapshot = await store.snapshot(MIGRATION_QUERY);
+    expect(await store.countCandles()).toBe(docs.length);
+    await store.close();
+    expectSameSnapshot(snapshot, snapshotOf(docs, MIGRATION_QUERY));
+    expect(snapshot.markets.map((m) => [m.venue, m.volume, m.candles])).toEqual([
+      ["binance", 300, 1],
+      ["okx", 400 + 9 + 11 + 13, 5],
+    ]);
+    expect(snapshot.skippedCandles).toBe(1);
+    expect(userVersion(dir)).toBe(2);
+    expect(FORMAT_VERSION).toBe(2);
+
+    const reader = await openEmbeddedStore(dir, { readonly: true });
+    expectSameSnapshot(await reader.snapshot(MIGRATION_QUERY), snapshot);
+    await reader.close();
+  });
+
+  it("two processes opening a format-1 folder at once: one moves it forward, both read the same snapshot", async () => {
+    const docs: RawCandle[] = [];
+    for (let hour = 0; hour < 24; hour++) {
+      for (let pair = 0; pair < 200; pair++) {
+        for (const venue of ["okx", "binance"]) {
+          for (const market of ["", "-f"]) {
+            docs.push(
+              oldCandle(hour, {
+                market_id: `${venue}-tkn${pair}-usdt${market}`,
+                marketVenue: venue,
+                pair_symbol: `tkn${pair}`,
+                volume: String(1 + ((hour * 7 + pair) % 13)),
+              }),
+            );
+          }
+        }
+      }
+    }
+    const dir = format1Folder(docs);
+    const script = `
+      const { openEmbeddedStore } = await import(${JSON.stringify(embeddedModule)});
+      const [dir, start, from, to] = process.argv.slice(1);
+      while (Date.now() < Number(start)) {}
+      const store = await openEmbeddedStore(dir);
+      const snapshot = await store.snapshot({ granularity: "1h", from: new Date(from), to: new Date(to) });
+      await store.close();
+      console.log(JSON.stringify(snapshot.markets));
+    `;
+    const args = [
+      dir,
+      String(Date.now() + 1500),
+      MIGRATION_QUERY.from.toISOString(),
+      MIGRATION_QUERY.to.toISOString(),
+    ];
+    const [a, b] = await Promise.all([child(script, args), child(script, args)]);
+    expect(a).toEqual(b);
+    const expected = snapshotOf(docs, MIGRATION_QUERY);
+    expect(expected.markets).toHaveLength(400);
+    expect(expected.markets.every((m) => m.candles === 48)).toBe(true);
+    expectSameSnapshot({ ...expected, markets: JSON.parse(a[0] ?? "[]") }, expected);
+    expect(userVersion(dir)).toBe(2);
+    const db = new Database(join(dir, "capbot.sqlite"), { readonly: true });
+    const columns = db.prepare("SELECT name FROM pragma_table_info('candles')").pluck().all();
+    expect(columns.filter((c) => c === "market")).toHaveLength(1);
     db.close();
   });
 });
