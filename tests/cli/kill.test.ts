@@ -17,6 +17,7 @@ import { existsSync, readFileSync, watch } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { mulberry32 } from "../../src/demo.js";
 import { CLI, cleanEnv, cli, ejsonCandle, tempDir, writeNdjson } from "./helpers.js";
 
 const LEASE_MS = 1_000;
@@ -26,18 +27,6 @@ const BUDGET_MS = 40_000;
 const MIN_ITERATIONS = 8;
 /** The spec's order for the data below (usd: BTC 1.4 M, ETH 0.78 M, SOL 0.2 M). */
 const ROTATION = ["BTC-USDT", "ETH-USDT", "SOL-USD"];
-
-/** mulberry32: small, seeded, good enough to spread kill delays. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
@@ -192,7 +181,7 @@ describe("SIGKILL at random moments of `capbot run` (SPEC §8, exactly once)", (
     timeout: 90_000,
   }, async () => {
     const seed = Number(process.env["CAPBOT_KILL_SEED"] ?? Math.floor(Math.random() * 2 ** 32));
-    const random = prng(seed);
+    const random = mulberry32(seed);
     const log = (line: string) => console.log(`[kill seed=${seed}] ${line}`);
     const testStarted = performance.now();
 

@@ -3,41 +3,29 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startUnreachable, type Unreachable } from "./unreachable.js";
 
 const CLI = resolve("dist/cli/main.js");
 const PASSWORD = "fake-cli-p@ss/wörd";
 /** Generous: the point is "bounded by CAPBOT_MONGODB_TIMEOUT", not a speed measurement. */
 const BOUND_MS = 1500 + 6000;
 
-let silent: Server;
-const sockets: Socket[] = [];
+let net: Unreachable;
 let silentPort = 0;
 let closedPort = 0;
 let cwd = "";
 
 beforeAll(async () => {
   cwd = mkdtempSync(join(tmpdir(), "capbot-mongo-cli-"));
-  silent = createServer((socket) => {
-    sockets.push(socket);
-  });
-  silent.listen(0, "127.0.0.1");
-  await once(silent, "listening");
-  silentPort = (silent.address() as { port: number }).port;
-  const probe = createServer();
-  probe.listen(0, "127.0.0.1");
-  await once(probe, "listening");
-  closedPort = (probe.address() as { port: number }).port;
-  probe.close();
-  await once(probe, "close");
+  net = await startUnreachable();
+  ({ silentPort, closedPort } = net);
 });
 
 afterAll(() => {
-  for (const s of sockets) s.destroy();
-  silent.close();
+  net.close();
   rmSync(cwd, { recursive: true, force: true });
 });
 

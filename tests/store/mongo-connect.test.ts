@@ -1,40 +1,27 @@
 // SPEC §9 exit 5: an unreachable server — a closed port, or a listener that accepts and never answers —
 // ends openMongoStore within the configured timeout with one sentence naming the host, never the password.
-import { once } from "node:events";
-import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StoreError } from "../../src/errors.js";
 import { openMongoStore } from "../../src/store/mongo.js";
 import { failedCheck } from "../../src/store/mongo-doctor.js";
+import { startUnreachable, type Unreachable } from "./unreachable.js";
 
 const PASSWORD = "fake-p@ss:w0rd/é";
 const TIMEOUT_MS = 1500;
 /** Generous: the point is "bounded by the setting", not a speed measurement. */
 const BOUND_MS = TIMEOUT_MS + 3000;
 
-let silent: Server;
-const sockets: Socket[] = [];
+let net: Unreachable;
 let silentPort = 0;
 let closedPort = 0;
 
 beforeAll(async () => {
-  silent = createServer((socket) => {
-    sockets.push(socket);
-  });
-  silent.listen(0, "127.0.0.1");
-  await once(silent, "listening");
-  silentPort = (silent.address() as { port: number }).port;
-  const probe = createServer();
-  probe.listen(0, "127.0.0.1");
-  await once(probe, "listening");
-  closedPort = (probe.address() as { port: number }).port;
-  probe.close();
-  await once(probe, "close");
+  net = await startUnreachable();
+  ({ silentPort, closedPort } = net);
 });
 
-afterAll(async () => {
-  for (const s of sockets) s.destroy();
-  silent.close();
+afterAll(() => {
+  net.close();
 });
 
 function uriFor(port: number): string {
