@@ -47,3 +47,8 @@ export function formatDuration(ms: number): string {
   const shown = parts.filter((part) => !part.startsWith("0"));
   return shown.length === 0 ? "0s" : sign + shown.join(" ");
 }
+
+/** A timeout or wait in seconds for a sentence: "10 s", "1.5 s". */
+export function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}

@@ -3,6 +3,8 @@
 // whether to wait, retry, restart a thread or give up, and turns it into one sentence for a person.
 // Nothing here keeps the thrown object: it carries the signed request, whose headers hold key material.
 
+import { formatSeconds } from "../core/duration.js";
+
 export type XFailure =
   /** 429. `resetAt` is when the exhausted limit frees up, when X said. */
   | { kind: "rate-limited"; said: string; resetAt: Date | null }
@@ -167,10 +169,6 @@ export function dailyLimits(rawHeaders: unknown): { app?: number; user?: number;
     ...(user !== null ? { user } : {}),
     ...(reset !== null ? { resetAt: new Date(reset * 1000).toISOString() } : {}),
   };
-}
-
-export function formatSeconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 /** One sentence for a person: what X said and what to do about it. `action` is e.g. "posting". */

@@ -2,6 +2,7 @@
 // wrong, what to check (SPEC §9: exit 5, never the password). The driver's own text is scrubbed
 // before any of it is kept, and the driver's error object is never attached (its fields may hold the URI).
 
+import { formatSeconds } from "../core/duration.js";
 import { CapbotError, ConfigError, StoreError } from "../errors.js";
 import { describeHost, scrubSecrets } from "./mongo-uri.js";
 
@@ -68,17 +69,13 @@ export function mongoError(err: unknown, context: MongoErrorContext): CapbotErro
     /timed out|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|ENETUNREACH/i.test(text)
   ) {
     return make(
-      `MongoDB at ${host} did not answer within ${seconds(context.timeoutMs)}: check MONGO_DB_ADDRESS and that this machine's IP is allowed in Atlas.`,
+      `MongoDB at ${host} did not answer within ${formatSeconds(context.timeoutMs)}: check MONGO_DB_ADDRESS and that this machine's IP is allowed in Atlas.`,
     );
   }
   return make(`MongoDB at ${host} failed (${oneLine(text)}): run \`capbot doctor\` for details.`);
 }
 
 /** "10 s", "1.5 s". */
-export function seconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(1))} s`;
-}
-
 function errorName(err: unknown): string {
   return err instanceof Error ? err.name : typeof err;
 }

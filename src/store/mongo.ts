@@ -4,6 +4,7 @@
 // The driver is imported here, on demand, so that no other path pays for loading it.
 
 import type { Collection, Db, Document, MongoClient } from "mongodb";
+import { formatSeconds } from "../core/duration.js";
 import { intentDocument, normalisePost } from "../core/thread.js";
 import type {
   PairPostState,
@@ -15,7 +16,7 @@ import type {
 } from "../core/types.js";
 import { StoreError } from "../errors.js";
 import { failedCheck, mongoDoctor } from "./mongo-doctor.js";
-import { mongoError, seconds } from "./mongo-errors.js";
+import { mongoError } from "./mongo-errors.js";
 import {
   acquireLease,
   isDuplicateKey,
@@ -340,7 +341,7 @@ function escapeRegex(text: string): string {
 async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${seconds(ms)}`)), ms);
+    timer = setTimeout(() => reject(new Error(`timed out after ${formatSeconds(ms)}`)), ms);
   });
   try {
     return await Promise.race([work, deadline]);

@@ -1,7 +1,8 @@
 // Driver failures become one sentence naming the host and what to check (SPEC §9: exit 5), never a secret.
 import { describe, expect, it } from "vitest";
+import { formatSeconds as seconds } from "../../src/core/duration.js";
 import { ConfigError, NothingToPostError, StoreError } from "../../src/errors.js";
-import { mongoError, seconds } from "../../src/store/mongo-errors.js";
+import { mongoError } from "../../src/store/mongo-errors.js";
 
 const uri = "mongodb+srv://fake-user:fake-p%40ssword@cluster0.example.net/?retryWrites=true";
 const context = { uri, timeoutMs: 10_000 };
