@@ -95,8 +95,9 @@ async function cycle(
     }
 
     const chart = await buildChart(deps, decision, from, asOf, result.warnings, logger);
+    const intentTime = now();
     const intentId = await store.insertIntent({
-      time: now(),
+      time: intentTime,
       pair: decision.pair,
       tweetText: decision.text,
       inReplyTo: decision.inReplyTo,
@@ -107,14 +108,17 @@ async function cycle(
     try {
       published = await publisher.publish({
         intentId,
+        intentTime,
         text: decision.text,
-        inReplyTo: decision.inReplyTo,
+        inReplyTo: decision.inReplyTo === null ? null : { id: decision.inReplyTo, thread: null },
         chart,
+        deadline: new Date(now().getTime() + Math.max(config.lockLeaseMs / 2, 60_000)),
+        fence: async () => undefined,
       });
     } catch (err) {
       // An uncertain outcome stays pending: the next run reconciles it instead of posting again.
       const uncertain = !(err instanceof PublishError) || err.uncertain;
-      if (!uncertain) await store.markFailed(intentId, (err as Error).message);
+      if (!uncertain) await store.markFailed(intentId, (err as Error).message, runId);
       throw err;
     }
     await store.markPosted(intentId, {

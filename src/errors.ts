@@ -44,6 +44,12 @@ export class PublishError extends CapbotError {
   }
 }
 
+/**
+ * The run no longer holds its lock lease (SPEC §8a): it was paused or too slow, and another run may have
+ * taken over. Nothing more is sent; what was not published is left to the run that holds the lease.
+ */
+export class LeaseLostError extends PublishError {}
+
 /** The store is unreachable or failed. */
 export class StoreError extends CapbotError {
   override readonly exitCode = EXIT.store;

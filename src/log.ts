@@ -2,6 +2,7 @@
 // terminal or LOG_FORMAT=pretty. Secrets are redacted at the logger, whatever a caller passes in.
 
 import { type Logger, pino } from "pino";
+import { registerSecrets, scrub } from "./secrets.js";
 
 export type { Logger };
 export type LogFormat = "json" | "pretty";
@@ -31,24 +32,13 @@ const redactPaths = REDACTED_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
 export interface LoggerOptions {
   level: LogLevel;
   format: LogFormat;
-  /** Values that must never appear in a line, whatever field carries them (the configured secrets). */
+  /** Values that must never appear in a line, whatever field carries them (registered with secrets.ts). */
   secrets?: readonly string[];
   destination?: NodeJS.WritableStream;
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  const secrets = (options.secrets ?? []).filter((s) => s.length >= 4);
-  const scrub = (line: string): string => {
-    let out = line;
-    // Each secret as written, as escaped inside a JSON string (quotes, backslashes) and as escaped
-    // inside a URI (a password in a connection string).
-    for (const s of secrets) {
-      for (const form of new Set([s, JSON.stringify(s).slice(1, -1), encodeURIComponent(s)])) {
-        out = out.split(form).join("[redacted]");
-      }
-    }
-    return out;
-  };
+  registerSecrets(options.secrets ?? []);
   const sink = options.destination ?? process.stderr;
   const stream = {
     write(line: string): void {

@@ -103,9 +103,10 @@ export async function drawChart(
   asOf: Date,
   windowText: string,
 ): Promise<Chart> {
-  const [{ renderChart }, { altText }] = await Promise.all([
+  const [{ renderChart }, { altText }, { CHART_WIDTH, CHART_HEIGHT }] = await Promise.all([
     import("./chart/render.js"),
     import("./chart/alt.js"),
+    import("./chart/svg.js"),
   ]);
   const input = {
     pair,
@@ -113,7 +114,7 @@ export async function drawChart(
     windowLabel: windowText.replace(/^(\d+)([a-z]+)$/i, "$1 $2"),
     lines,
   };
-  return { png: await renderChart(input), alt: altText(input) };
+  return { png: await renderChart(input), alt: altText(input), width: CHART_WIDTH, height: CHART_HEIGHT };
 }
 
 /** The one event every run ends with (issue 5): enough to follow a bot from its logs alone. */

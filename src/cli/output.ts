@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import type { Config } from "../config.js";
 import { OUTBOX_FILE } from "../publish/local.js";
-import { postUrl } from "../report/step-summary.js";
+import { xPostUrl } from "../publish/x-url.js";
 import type { RunResult } from "../result.js";
 
 /**
@@ -45,7 +45,7 @@ export function printRunResult(result: RunResult, config: Config): void {
       out.push(
         result.publisher === "local"
           ? `Posted ${result.pair} to the local timeline ${join(config.dataDir, OUTBOX_FILE)} (id ${result.postId}), ${thread}:`
-          : `Posted ${result.pair} to X: ${postUrl(result.postId ?? "")} (${thread}):`,
+          : `Posted ${result.pair} to X: ${xPostUrl(result.postId ?? "")} (${thread}):`,
       );
       break;
     case "dry-run":

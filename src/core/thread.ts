@@ -44,11 +44,16 @@ export function postStates(posts: PostRecord[], publisher: string): PairPostStat
     const tip = tips.get(post.pair);
     if (tip === undefined || isLater(post, tip)) tips.set(post.pair, post);
   }
-  return [...latest.keys()].sort(compareText).map((pair) => ({
-    pair,
-    lastPostedAt: latest.get(pair)?.time ?? null,
-    threadTip: tips.get(pair)?.tweetId ?? null,
-  }));
+  return [...latest.keys()].sort(compareText).map((pair) => {
+    const tip = tips.get(pair);
+    return {
+      pair,
+      lastPostedAt: latest.get(pair)?.time ?? null,
+      lastText: latest.get(pair)?.tweetText ?? null,
+      threadTip: tip?.tweetId ?? null,
+      tipThread: tip?.thread ?? null,
+    };
+  });
 }
 
 /** A stored id as a string: strings as they are, integers (number, bigint, BSON Long, EJSON) as digits. */
@@ -67,6 +72,13 @@ function idText(value: unknown): string | null {
 
 function optionalText(value: unknown): string | null {
   return typeof value === "string" ? value : null;
+}
+
+/** A stored `thread` field: a plain object, else null (SPEC §7). */
+function threadOf(value: unknown): Record<string, unknown> | null {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null;
 }
 
 /**
@@ -92,6 +104,8 @@ export function normalisePost(raw: Record<string, unknown>, id: string): PostRec
     status: (status as PostStatus | null | undefined) ?? null,
     runId: optionalText(raw["run_id"]),
     error: optionalText(raw["error"]),
+    thread: threadOf(raw["thread"]),
+    url: optionalText(raw["url"]),
   };
   const media = raw["media"];
   if (media !== undefined) record.media = optionalText(media);

@@ -2,7 +2,12 @@
 // Nothing here does anything; every module that decides or moves data speaks in these terms.
 
 export type RankBy = "usd" | "quote" | "volume";
-export type PublisherName = "x" | "local";
+/** The networks capbot publishes to, in the order a run publishes (SPEC §9). */
+export const NETWORKS = ["x", "bluesky", "mastodon", "telegram"] as const;
+export type Network = (typeof NETWORKS)[number];
+/** A network, or `local`: the outbox file for trying capbot without an account. */
+export type PublisherName = Network | "local";
+export const PUBLISHER_NAMES: readonly PublisherName[] = [...NETWORKS, "local"];
 
 /** `pending` → `posted` | `failed`; `unknown` when a dead intent cannot be checked (SPEC §8). */
 export type PostStatus = "pending" | "posted" | "failed" | "unknown";
@@ -84,6 +89,13 @@ export interface PostRecord {
   error: string | null;
   /** Local publisher: the chart file beside the outbox, when one was written. */
   media?: string | null;
+  /**
+   * What a network needs beyond the id to reply to this post (Bluesky: the root's and this post's `uri`
+   * and `cid`), as the publisher returned it (SPEC §7); null when none.
+   */
+  thread: Record<string, unknown> | null;
+  /** The post's web address as the network gave it, when it gave one (Mastodon); null otherwise. */
+  url: string | null;
 }
 
 /** Per pair, what the posts say (SPEC §5, §7). */
@@ -91,8 +103,12 @@ export interface PairPostState {
   pair: string;
   /** Latest `time` of the pair's counting posts (any publisher), or null. */
   lastPostedAt: Date | null;
+  /** `tweet_text` of that latest counting post (any publisher): the same text is never posted twice in a row. */
+  lastText: string | null;
   /** `tweet_id` of the pair's latest counting post by the given publisher with a non-empty id. */
   threadTip: string | null;
+  /** The `thread` field of that post (what a network needs beyond the id to reply), or null. */
+  tipThread: Record<string, unknown> | null;
 }
 
 /** A new post about to be published: the intent of SPEC §8.1. */

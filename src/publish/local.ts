@@ -27,6 +27,8 @@ export function createLocalPublisher(dataDir: string, now: () => Date = () => ne
   const outbox = join(dataDir, OUTBOX_FILE);
   return {
     name: "local",
+    // The local timeline takes any text; the configured networks' limits decide.
+    textLimit: async () => ({ kind: "utf16", max: Number.MAX_SAFE_INTEGER }),
 
     async publish(request: PublishRequest): Promise<PublishResult> {
       const id = randomUUID();
@@ -34,7 +36,7 @@ export function createLocalPublisher(dataDir: string, now: () => Date = () => ne
       const line: OutboxLine = {
         id,
         time: time.toISOString(),
-        in_reply_to: request.inReplyTo,
+        in_reply_to: request.inReplyTo?.id ?? null,
         text: request.text,
         intent_id: request.intentId,
       };
@@ -65,7 +67,7 @@ export function createLocalPublisher(dataDir: string, now: () => Date = () => ne
       return {
         id,
         time,
-        inReplyTo: request.inReplyTo,
+        inReplyTo: request.inReplyTo?.id ?? null,
         threadRestarted: false,
         media: line.media ?? null,
         warnings: [],
@@ -83,10 +85,10 @@ export function createLocalPublisher(dataDir: string, now: () => Date = () => ne
     async check(): Promise<Check> {
       try {
         await access(await nearestExisting(dataDir), constants.W_OK);
-        return { name: "publisher", ok: true, detail: `local timeline ${outbox} is writable` };
+        return { name: "publisher local", ok: true, detail: `local timeline ${outbox} is writable` };
       } catch {
         return {
-          name: "publisher",
+          name: "publisher local",
           ok: false,
           detail: `local timeline folder ${dataDir} is not writable`,
           fix: "set CAPBOT_DATA_DIR to a folder this user can write",

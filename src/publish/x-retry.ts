@@ -1,24 +1,9 @@
-// How the X publisher survives X's bad moments (SPEC §9): waits for a rate limit's reset when it is
-// near, backs off exponentially with jitter on 5xx, timeouts and broken connections, and gives up at
-// once on anything a retry cannot change. It remembers whether an attempt may have reached X, so
-// that a post is never recorded `failed` when it may in fact be out.
+// The X publisher's calls through the shared retry loop (retry.ts): which of X's failures may be
+// retried and how (x-errors.ts reads them), and the one sentence a person reads when retrying is over.
 
 import type { Logger } from "pino";
+import { GaveUp, type GiveUpCause, type Next, type RetryPolicy, withRetries } from "./retry.js";
 import { classifyXError, describeFailure, type XFailure } from "./x-errors.js";
-
-export interface RetryPolicy {
-  maxAttempts: number;
-  maxRateLimitWaitMs: number;
-  timeoutMs: number;
-  /** The first backoff; each next one doubles. */
-  baseDelayMs: number;
-  sleep: (ms: number) => Promise<void>;
-  now: () => Date;
-  random: () => number;
-}
-
-/** Reset times have one-second resolution: waiting a little past them avoids a second 429. */
-const RESET_MARGIN_MS = 1000;
 
 /** The last failure of a call to X once retrying is over. */
 export class XCallError extends Error {
@@ -29,51 +14,76 @@ export class XCallError extends Error {
     readonly attempts: number,
     action: string,
     now: Date,
+    readonly why: GiveUpCause = "final",
   ) {
-    super(describeFailure(failure, action, now));
+    super(
+      why === "deadline"
+        ? `${describeFailure(failure, action, now)} The publish's time ran out before another attempt.`
+        : describeFailure(failure, action, now),
+    );
     this.name = "XCallError";
   }
 }
 
-/** Backoff before attempt `attempt + 1`: base × 2^(attempt−1), jittered into its upper half. */
-export function backoffMs(attempt: number, baseDelayMs: number, random: () => number): number {
-  const ceiling = baseDelayMs * 2 ** (attempt - 1);
-  return Math.round(ceiling / 2 + (ceiling / 2) * random());
+/** How each of X's failures may be followed. */
+function nextAfter(failure: XFailure): Next {
+  switch (failure.kind) {
+    case "rate-limited":
+      return { retry: "after", at: failure.resetAt };
+    case "server":
+      return { retry: "backoff", maybeSent: failure.maybeSent };
+    case "network":
+      return failure.retry
+        ? { retry: "backoff", maybeSent: failure.maybeSent }
+        : { retry: "never", maybeSent: failure.maybeSent };
+    default:
+      return { retry: "never", maybeSent: false };
+  }
 }
 
+export interface CallOptions {
+  /** The publish's deadline (SPEC §8a); null outside a publish (doctor, reconciliation). */
+  deadline?: Date | null;
+  /** The lease fence, for the request that creates the post. */
+  before?: () => Promise<void>;
+}
+
+/** `call` gets the timeout its request must use. Throws XCallError, DeadlinePassed (retry.ts), or a bug as it is. */
 export async function callX<T>(
-  call: () => Promise<T>,
+  call: (timeoutMs: number) => Promise<T>,
   action: string,
   policy: RetryPolicy,
   logger: Logger,
+  options: CallOptions = {},
 ): Promise<T> {
-  let maybeSent = false;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (err) {
-      const failure = classifyXError(err, policy.timeoutMs);
-      if (failure === null) throw err;
-      if ((failure.kind === "server" || failure.kind === "network") && failure.maybeSent) maybeSent = true;
-      const giveUp = (): XCallError => new XCallError(failure, maybeSent, attempt, action, policy.now());
-      if (attempt >= policy.maxAttempts) throw giveUp();
-
-      if (failure.kind === "rate-limited") {
-        const waitMs = failure.resetAt ? failure.resetAt.getTime() - policy.now().getTime() : null;
-        if (waitMs === null || waitMs > policy.maxRateLimitWaitMs) throw giveUp();
-        const sleepMs = Math.max(waitMs, 0) + RESET_MARGIN_MS;
-        logger.warn(
-          { action, attempt, waitMs: sleepMs, resetAt: failure.resetAt?.toISOString() },
-          "X rate limit reached; waiting for its reset",
-        );
-        await policy.sleep(sleepMs);
-        continue;
-      }
-      const retryable = failure.kind === "server" || (failure.kind === "network" && failure.retry);
-      if (!retryable) throw giveUp();
-      const delayMs = backoffMs(attempt, policy.baseDelayMs, policy.random);
-      logger.warn({ action, attempt, delayMs, reason: failure.said }, "X call failed; retrying");
-      await policy.sleep(delayMs);
+  try {
+    return await withRetries(call, {
+      policy,
+      deadline: options.deadline ?? null,
+      classify: classifyXError,
+      next: nextAfter,
+      ...(options.before ? { before: options.before } : {}),
+      onWait: ({ attempt, waitMs, failure, rateLimited }) => {
+        if (rateLimited) {
+          const resetAt = failure.kind === "rate-limited" ? failure.resetAt?.toISOString() : undefined;
+          logger.warn({ action, attempt, waitMs, resetAt }, "X rate limit reached; waiting for its reset");
+        } else {
+          logger.warn({ action, attempt, delayMs: waitMs, reason: failure.said }, "X call failed; retrying");
+        }
+      },
+    });
+  } catch (err) {
+    if (err instanceof GaveUp) {
+      const gaveUp = err as GaveUp<XFailure>;
+      throw new XCallError(
+        gaveUp.failure,
+        gaveUp.maybeSent,
+        gaveUp.attempts,
+        action,
+        policy.now(),
+        gaveUp.why,
+      );
     }
+    throw err;
   }
 }

@@ -1,30 +1,26 @@
-// The X publisher (SPEC §9, issues 4 and 7): posts through X API v2 with the account's OAuth 1.0a
-// keys, continues threads, attaches the chart, survives X's bad moments (x-retry.ts) and finds a dead
-// run's post again (x-reconcile.ts). twitter-api-v2 is imported here, lazily: only a run that posts
-// to X pays for loading it. Never logs a request, a header or the client: they carry the keys.
+// The X publisher (SPEC §9): posts through X API v2 with the account's OAuth 1.0a keys (x-client.ts),
+// continues threads, attaches the chart with its alt text (x-media.ts), survives X's bad moments within
+// the publish's deadline and behind the lease fence (x-retry.ts, SPEC §8a), and finds a dead run's post
+// again (x-reconcile.ts). Never logs a request, a header or the client: they carry the keys.
 
-import { Agent } from "node:https";
-import { setTimeout as delay } from "node:timers/promises";
 import type { Logger } from "pino";
+import type { TwitterApiv2 } from "twitter-api-v2";
 import type { XSettings } from "../config.js";
 import type { PostRecord } from "../core/types.js";
-import { ConfigError, EXIT, PublishError } from "../errors.js";
+import { EXIT, PublishError } from "../errors.js";
 import type { Check } from "../store/port.js";
-import type { Chart, Publisher, PublishRequest, PublishResult, Reconciliation } from "./port.js";
+import type { Publisher, PublishRequest, PublishResult, Reconciliation } from "./port.js";
+import { type AdapterSeams, DeadlinePassed, retryPolicy } from "./retry.js";
+import { createXClient, type XClient } from "./x-client.js";
 import { dailyLimits, SETTINGS_OF_KEYS, type XFailure } from "./x-errors.js";
+import { uploadChart } from "./x-media.js";
 import { findPost, parseTimelinePage, searchStart } from "./x-reconcile.js";
-import { callX, type RetryPolicy, XCallError } from "./x-retry.js";
+import { type CallOptions, callX, XCallError } from "./x-retry.js";
+import { xPostUrl } from "./x-url.js";
 
-/** The X settings of the configuration (keys, base URL, timeout, attempts, longest 429 wait), and test seams. */
-export interface XOptions extends XSettings {
-  /** Certificate authorities to trust instead of the system's (a test's throw-away CA). */
-  ca?: string;
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => Date;
-  random?: () => number;
-}
+/** The X settings of the configuration, and the test seams. */
+export type XOptions = XSettings & AdapterSeams;
 
-const BACKOFF_BASE_MS = 1000;
 /** 500 posts since the intent is far more than a bot under a daily cap makes; past that, say unknown. */
 const MAX_TIMELINE_PAGES = 5;
 const PERMISSION_FIX =
@@ -43,61 +39,84 @@ interface TweetBody {
   reply?: { in_reply_to_tweet_id: string };
 }
 
-export async function createXPublisher(options: XOptions, logger: Logger): Promise<Publisher> {
-  const prefix = apiPrefix(options.baseUrl);
-  const { TwitterApi, TwitterApiv2 } = await import("twitter-api-v2");
-  const agent = new Agent({ keepAlive: true, ...(options.ca ? { ca: options.ca } : {}) });
-  const root = new TwitterApi(
-    {
-      appKey: options.consumerKey,
-      appSecret: options.consumerSecret,
-      accessToken: options.accessToken,
-      accessSecret: options.accessSecret,
-    },
-    {
-      httpAgent: agent,
-      plugins: [
-        {
-          // The client picks JSON bodies only for paths starting with /2/: keep them JSON behind a path prefix.
-          onBeforeRequestConfig: ({ params }) => {
-            params.forceBodyMode ??= "json";
-          },
-          // The media upload helpers take no timeout argument; this reaches every request.
-          onBeforeRequest: ({ requestOptions }) => {
-            requestOptions.timeout = options.timeoutMs;
-          },
-        },
-      ],
-    },
-  );
-  class PrefixedV2 extends TwitterApiv2 {
-    constructor() {
-      super(root);
-      this._prefix = prefix;
-    }
-  }
-  const v2 = new PrefixedV2();
+type Call = <T>(action: string, fn: (v2: TwitterApiv2) => Promise<T>, options?: CallOptions) => Promise<T>;
 
-  const policy: RetryPolicy = {
-    maxAttempts: Math.max(1, options.maxAttempts),
-    maxRateLimitWaitMs: options.maxRateLimitWaitMs,
-    timeoutMs: options.timeoutMs,
-    baseDelayMs: BACKOFF_BASE_MS,
-    sleep: options.sleep ?? ((ms) => delay(ms)),
-    now: options.now ?? (() => new Date()),
-    random: options.random ?? Math.random,
+/** The publisher; twitter-api-v2 loads on the first request, so a dry run never pays for it. */
+export function createXPublisher(options: XOptions, logger: Logger): Publisher {
+  let client: Promise<XClient> | null = null;
+  const policy = retryPolicy(options, options);
+  const call: Call = async (action, fn, callOptions = {}) => {
+    client ??= createXClient(options, options.ca);
+    const ready = await client;
+    return callX((ms) => ready.request(ms, fn), action, policy, logger, callOptions);
   };
+  const me = accountOf(call);
 
+  return {
+    name: "x",
+    textLimit: async () => ({ kind: "x" }),
+
+    async publish(request: PublishRequest): Promise<PublishResult> {
+      try {
+        return await publishOnce(call, request, logger, policy.now);
+      } catch (err) {
+        if (err instanceof XCallError) throw publishErrorOf(err);
+        if (err instanceof DeadlinePassed) {
+          throw new PublishError(
+            "The publish's time ran out before the post could be sent to X; nothing was posted.",
+          );
+        }
+        throw err;
+      }
+    },
+
+    reconcile: (intent) => reconcile(call, me, intent),
+
+    async check(): Promise<Check> {
+      const name = "publisher x";
+      try {
+        const { id, username, accessLevel } = await me();
+        const detail = `X account @${username} (${id})`;
+        if (accessLevel !== null && !accessLevel.includes("write")) {
+          return {
+            name,
+            ok: false,
+            detail: `${detail}, but the keys may only read (x-access-level: ${accessLevel})`,
+            fix: PERMISSION_FIX,
+            exitCode: EXIT.publish,
+          };
+        }
+        return { name, ok: true, detail };
+      } catch (err) {
+        if (err instanceof XCallError) {
+          return {
+            name,
+            ok: false,
+            detail: err.message,
+            fix: fixFor(err.failure, options.baseUrl),
+            exitCode: EXIT.publish,
+          };
+        }
+        if (err instanceof PublishError)
+          return { name, ok: false, detail: err.message, exitCode: EXIT.publish };
+        throw err;
+      }
+    },
+
+    async close(): Promise<void> {
+      if (client) (await client.catch(() => null))?.close();
+    },
+  };
+}
+
+/** GET /2/users/me, asked once per process; a failure is asked again next time. */
+function accountOf(call: Call): () => Promise<Account> {
   let account: Promise<Account> | null = null;
-  const me = (): Promise<Account> => {
+  return () => {
     if (account === null) {
-      const pending = callX(
-        () => v2.get<unknown>("users/me", undefined, { fullResponse: true }),
-        "reading the account (GET /2/users/me)",
-        policy,
-        logger,
+      const pending = call("reading the account (GET /2/users/me)", (v2) =>
+        v2.get<unknown>("users/me", undefined, { fullResponse: true }),
       ).then((response) => parseAccount(response.data, response.headers));
-      // Only a success is worth keeping for the process; a failure is asked again next time.
       pending.catch(() => {
         account = null;
       });
@@ -105,186 +124,124 @@ export async function createXPublisher(options: XOptions, logger: Logger): Promi
     }
     return account;
   };
-
-  const postTweet = async (body: TweetBody): Promise<string> => {
-    const response = await callX(
-      () => v2.post<unknown>("tweets", { ...body }, { fullResponse: true }),
-      "posting",
-      policy,
-      logger,
-    );
-    const limits = dailyLimits(response.headers);
-    if (limits) {
-      const left = limits.user ?? limits.app;
-      logger.info(
-        { userRemaining: limits.user, appRemaining: limits.app, resetAt: limits.resetAt },
-        `X 24-hour limit: ${left} posts left`,
-      );
-    }
-    const id = postIdOf(response.data);
-    if (id === null) {
-      throw new PublishError(
-        "X accepted the post but its answer held no post id; it is looked for on X at the next run, never posted twice.",
-        { uncertain: true },
-      );
-    }
-    return id;
-  };
-
-  const uploadChart = async (chart: Chart, warnings: string[]): Promise<string | null> => {
-    try {
-      const id = await callX(
-        () =>
-          v2.uploadMedia(Buffer.from(chart.png), { media_type: "image/png", media_category: "tweet_image" }),
-        "uploading the chart",
-        policy,
-        logger,
-      );
-      if (typeof id !== "string" || id === "") throw new Error("X's answer to the upload held no media id");
-      await callX(
-        () => v2.createMediaMetadata(id, { alt_text: { text: chart.alt } }),
-        "setting the chart's alt text",
-        policy,
-        logger,
-      );
-      return id;
-    } catch (err) {
-      // A chart never blocks a post (issue 7): whatever went wrong, the text goes out alone.
-      const reason = err instanceof Error ? err.message : "unexpected failure";
-      warnings.push(`chart upload failed: ${reason}`);
-      logger.warn({ reason }, "chart upload failed; posting the text alone");
-      return null;
-    }
-  };
-
-  const publishOnce = async (request: PublishRequest): Promise<PublishResult> => {
-    const warnings: string[] = [];
-    const media = request.chart ? await uploadChart(request.chart, warnings) : null;
-    const body: TweetBody = { text: request.text, ...(media ? { media: { media_ids: [media] } } : {}) };
-    const done = (id: string, inReplyTo: string | null, threadRestarted: boolean): PublishResult => ({
-      id,
-      time: policy.now(),
-      inReplyTo,
-      threadRestarted,
-      media,
-      warnings,
-    });
-    if (request.inReplyTo === null) return done(await postTweet(body), null, false);
-    try {
-      return done(
-        await postTweet({ ...body, reply: { in_reply_to_tweet_id: request.inReplyTo } }),
-        request.inReplyTo,
-        false,
-      );
-    } catch (err) {
-      if (!(err instanceof XCallError && err.failure.kind === "reply-target-gone" && !err.maybeSent))
-        throw err;
-      logger.warn(
-        { inReplyTo: request.inReplyTo, reason: err.failure.said },
-        "X refused the reply: the post replied to is deleted or not visible; starting a new thread",
-      );
-      warnings.push(`thread restarted: X refused the reply to ${request.inReplyTo} (${err.failure.said})`);
-      return done(await postTweet(body), null, true);
-    }
-  };
-
-  return {
-    name: "x",
-
-    async publish(request: PublishRequest): Promise<PublishResult> {
-      try {
-        return await publishOnce(request);
-      } catch (err) {
-        throw err instanceof XCallError ? publishErrorOf(err) : err;
-      }
-    },
-
-    async reconcile(intent: PostRecord): Promise<Reconciliation> {
-      try {
-        const { id: userId, username } = await me();
-        const start = searchStart(intent.time);
-        let token: string | null = null;
-        for (let page = 0; page < MAX_TIMELINE_PAGES; page++) {
-          const query: Record<string, string> = {
-            max_results: "100",
-            start_time: start,
-            "tweet.fields": "created_at",
-            ...(token ? { pagination_token: token } : {}),
-          };
-          const body = await callX(
-            () => v2.get<unknown>(`users/${encodeURIComponent(userId)}/tweets`, query),
-            "looking for the post (GET /2/users/:id/tweets)",
-            policy,
-            logger,
-          );
-          const { posts, nextToken } = parseTimelinePage(body);
-          const hit = findPost(posts, intent.tweetText);
-          if (hit) return { status: "posted", id: hit.id, time: hit.createdAt ?? intent.time };
-          if (nextToken === null) {
-            return {
-              status: "failed",
-              error: `not found among @${username}'s posts since ${start}: it did not go out`,
-            };
-          }
-          token = nextToken;
-        }
-        return {
-          status: "unknown",
-          reason: `@${username} made more than ${MAX_TIMELINE_PAGES * 100} posts since ${start}; the post was not looked for further`,
-        };
-      } catch (err) {
-        if (err instanceof XCallError || err instanceof PublishError)
-          return { status: "unknown", reason: err.message };
-        throw err;
-      }
-    },
-
-    async check(): Promise<Check> {
-      try {
-        const { id, username, accessLevel } = await me();
-        const detail = `X account @${username} (${id})`;
-        if (accessLevel !== null && !accessLevel.includes("write")) {
-          return {
-            name: "publisher",
-            ok: false,
-            detail: `${detail}, but the keys may only read (x-access-level: ${accessLevel})`,
-            fix: PERMISSION_FIX,
-            exitCode: EXIT.publish,
-          };
-        }
-        return { name: "publisher", ok: true, detail };
-      } catch (err) {
-        if (err instanceof XCallError) {
-          return {
-            name: "publisher",
-            ok: false,
-            detail: err.message,
-            fix: fixFor(err.failure, prefix),
-            exitCode: EXIT.publish,
-          };
-        }
-        if (err instanceof PublishError)
-          return { name: "publisher", ok: false, detail: err.message, exitCode: EXIT.publish };
-        throw err;
-      }
-    },
-
-    async close(): Promise<void> {
-      agent.destroy();
-    },
-  };
 }
 
-/** `{base}/2/`, from X_API_BASE_URL. The client speaks HTTPS only. */
-function apiPrefix(baseUrl: string): string {
-  let url: URL;
+async function publishOnce(
+  call: Call,
+  request: PublishRequest,
+  logger: Logger,
+  now: () => Date,
+): Promise<PublishResult> {
+  const warnings: string[] = [];
+  const media = request.chart
+    ? await uploadChart(
+        (action, fn) => call(action, fn, { deadline: request.deadline }),
+        request.chart,
+        warnings,
+        logger,
+      )
+    : null;
+  const body: TweetBody = { text: request.text, ...(media ? { media: { media_ids: [media] } } : {}) };
+  const post = (b: TweetBody) => postTweet(call, b, request, logger);
+  const done = (id: string, inReplyTo: string | null, threadRestarted: boolean): PublishResult => ({
+    id,
+    time: now(),
+    inReplyTo,
+    threadRestarted,
+    media,
+    warnings,
+    thread: null,
+    url: xPostUrl(id),
+  });
+  const target = request.inReplyTo?.id ?? null;
+  if (target === null) return done(await post(body), null, false);
   try {
-    url = new URL(baseUrl);
-  } catch {
-    throw new ConfigError("X_API_BASE_URL is not a URL; it should look like https://api.x.com");
+    return done(await post({ ...body, reply: { in_reply_to_tweet_id: target } }), target, false);
+  } catch (err) {
+    if (!(err instanceof XCallError && err.failure.kind === "reply-target-gone" && !err.maybeSent)) throw err;
+    logger.warn(
+      { inReplyTo: target, reason: err.failure.said },
+      "X refused the reply: the post replied to is deleted or not visible; starting a new thread",
+    );
+    warnings.push(`thread restarted: X refused the reply to ${target} (${err.failure.said})`);
+    return done(await post(body), null, true);
   }
-  if (url.protocol !== "https:") throw new ConfigError("X_API_BASE_URL must start with https://");
-  return `${url.origin}${url.pathname.replace(/\/+$/, "")}/2/`;
+}
+
+/** POST /2/tweets behind the lease fence; the post's id. */
+async function postTweet(
+  call: Call,
+  body: TweetBody,
+  request: PublishRequest,
+  logger: Logger,
+): Promise<string> {
+  const response = await call(
+    "posting",
+    (v2) => v2.post<unknown>("tweets", { ...body }, { fullResponse: true }),
+    {
+      deadline: request.deadline,
+      before: request.fence,
+    },
+  );
+  const limits = dailyLimits(response.headers);
+  if (limits) {
+    const left = limits.user ?? limits.app;
+    logger.info(
+      { userRemaining: limits.user, appRemaining: limits.app, resetAt: limits.resetAt },
+      `X 24-hour limit: ${left} posts left`,
+    );
+  }
+  const id = postIdOf(response.data);
+  if (id === null) {
+    throw new PublishError(
+      "X accepted the post but its answer held no post id; it is looked for on X at the next run, never posted twice.",
+      { uncertain: true },
+    );
+  }
+  return id;
+}
+
+/** SPEC §8: the intent's exact text among the account's posts since a little before the intent. */
+async function reconcile(
+  call: Call,
+  me: () => Promise<Account>,
+  intent: PostRecord,
+): Promise<Reconciliation> {
+  try {
+    const { id: userId, username } = await me();
+    const start = searchStart(intent.time);
+    let token: string | null = null;
+    for (let page = 0; page < MAX_TIMELINE_PAGES; page++) {
+      const query: Record<string, string> = {
+        max_results: "100",
+        start_time: start,
+        "tweet.fields": "created_at",
+        ...(token ? { pagination_token: token } : {}),
+      };
+      const body = await call("looking for the post (GET /2/users/:id/tweets)", (v2) =>
+        v2.get<unknown>(`users/${encodeURIComponent(userId)}/tweets`, query),
+      );
+      const { posts, nextToken } = parseTimelinePage(body);
+      const hit = findPost(posts, intent.tweetText);
+      if (hit)
+        return { status: "posted", id: hit.id, time: hit.createdAt ?? intent.time, url: xPostUrl(hit.id) };
+      if (nextToken === null) {
+        return {
+          status: "failed",
+          error: `not found among @${username}'s posts since ${start}: it did not go out`,
+        };
+      }
+      token = nextToken;
+    }
+    return {
+      status: "unknown",
+      reason: `@${username} made more than ${MAX_TIMELINE_PAGES * 100} posts since ${start}; the post was not looked for further`,
+    };
+  } catch (err) {
+    if (err instanceof XCallError || err instanceof PublishError)
+      return { status: "unknown", reason: err.message };
+    throw err;
+  }
 }
 
 function publishErrorOf(err: XCallError): PublishError {
@@ -298,14 +255,14 @@ function publishErrorOf(err: XCallError): PublishError {
   return new PublishError(`${err.message}${tries}`);
 }
 
-function fixFor(failure: XFailure, prefix: string): string {
+function fixFor(failure: XFailure, baseUrl: string): string {
   switch (failure.kind) {
     case "auth":
       return failure.permission
         ? PERMISSION_FIX
         : `Check ${SETTINGS_OF_KEYS} (the app's API key and secret, the account's access token and secret).`;
     case "network":
-      return `Check that ${new URL(prefix).origin} is reachable from here (X_API_BASE_URL).`;
+      return `Check that ${baseUrl} is reachable from here (X_API_BASE_URL).`;
     case "rate-limited":
       return "Wait for X's rate limit to reset, then try again.";
     default:

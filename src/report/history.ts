@@ -1,7 +1,7 @@
 // `capbot history`: the bot's posts as a table for a person or as JSON for a program, newest first.
 
 import type { PostRecord } from "../core/types.js";
-import { postUrl } from "./step-summary.js";
+import { postLink } from "./links.js";
 
 /** One post as `history --json` prints it. `status` is "legacy" for the earlier bot's posts. */
 export interface HistoryEntry {
@@ -11,7 +11,7 @@ export interface HistoryEntry {
   publisher: string;
   postId: string | null;
   inReplyTo: string | null;
-  /** The post on X; null for other publishers and for posts without an id. */
+  /** Where the post can be seen; null for the local timeline and for posts without an id. */
   url: string | null;
   text: string;
   error: string | null;
@@ -25,7 +25,7 @@ export function historyEntries(records: readonly PostRecord[]): HistoryEntry[] {
     publisher: r.publisher,
     postId: r.tweetId,
     inReplyTo: r.inReplyTo,
-    url: r.publisher === "x" && r.tweetId ? postUrl(r.tweetId) : null,
+    url: postLink(r),
     text: r.tweetText,
     error: r.error,
   }));

@@ -3,13 +3,10 @@
 // opening the logs.
 
 import { appendFile } from "node:fs/promises";
+import { xPostUrl } from "../publish/x-url.js";
 import type { RunResult } from "../result.js";
 
 const TOP = 10;
-
-export function postUrl(postId: string): string {
-  return `https://x.com/i/web/status/${encodeURIComponent(postId)}`;
-}
 
 export function stepSummaryMarkdown(result: RunResult): string {
   const lines: string[] = [heading(result), ""];
@@ -51,7 +48,7 @@ function outcome(result: RunResult): string[] {
     case "posted": {
       const where =
         result.publisher === "x" && result.postId
-          ? `[View the post on X](${postUrl(result.postId)})`
+          ? `[View the post on X](${xPostUrl(result.postId)})`
           : `Written to the local outbox as ${code(result.postId ?? "?")}`;
       return [`${where}, ${thread}.`, ...warnings(result)];
     }

@@ -14,16 +14,19 @@ import {
   type PairPostState,
   type PostIntent,
   type PostRecord,
+  type PostStatus,
   type RawCandle,
   type Snapshot,
   type SnapshotQuery,
 } from "../core/types.js";
 import { StoreError } from "../errors.js";
 import { parseExtendedJson, stringifyExtendedJson } from "./ejson.js";
-import { acquireLease, releaseLease } from "./embedded-lock.js";
+import { acquireLease, readLease, releaseLease, renewLease } from "./embedded-lock.js";
 import { FORMAT_VERSION, formatVersion, marketColumn, migrate } from "./embedded-schema.js";
 import { aggregateWindow } from "./embedded-snapshot.js";
+import type { LockInfo } from "./lease.js";
 import type { Check, HistoryQuery, PostedFields, Store } from "./port.js";
+import { PUBLISHED_OVER, postedChange } from "./posted.js";
 
 export const DATABASE_FILE = "capbot.sqlite";
 
@@ -214,47 +217,49 @@ class EmbeddedStore implements Store {
     });
   }
 
-  /** Changes one of capbot's own intents, only while it is still pending (never a legacy document). */
-  private settle(id: string, change: Doc): void {
+  /**
+   * Changes one of capbot's own intents when its status is one of `from` (never a legacy document, which
+   * has none) and, with `owner`, a pending intent only when it is that run's. Returns the status it had,
+   * or null when there is no such post.
+   */
+  private settle(id: string, change: Doc, from: readonly PostStatus[], owner?: string): PostStatus | null {
     this.writable();
-    this.db
-      .transaction(() => {
-        const text = this.db
-          .prepare("SELECT doc FROM posts WHERE id = ? AND status = 'pending'")
-          .pluck()
-          .get(id);
-        if (typeof text !== "string") return;
-        const doc = { ...parseDoc(text), ...change };
+    return this.db
+      .transaction((): PostStatus | null => {
+        const row = this.db.prepare("SELECT doc, status FROM posts WHERE id = ?").get(id) as
+          | { doc: string; status: PostStatus | null }
+          | undefined;
+        if (row === undefined) return null;
+        const doc = parseDoc(row.doc);
+        const mine = owner === undefined || row.status !== "pending" || doc["run_id"] === owner;
+        if (row.status === null || !from.includes(row.status) || !mine) return row.status;
+        const changed = { ...doc, ...change };
+        // A post that exists carries no error, whatever a reconciler wrote before it was recorded.
+        if (change["status"] === "posted") delete changed["error"];
         this.db
           .prepare(
             "UPDATE posts SET doc = ?, readable = ?, pair = ?, time_ms = ?, status = ?, publisher = ? WHERE id = ?",
           )
-          .run(stringifyExtendedJson(doc), ...postColumns(doc, id), id);
+          .run(stringifyExtendedJson(changed), ...postColumns(changed, id), id);
+        return row.status;
       })
       .immediate();
   }
 
-  markPosted(id: string, fields: PostedFields): Promise<void> {
-    return this.guard("record the post", () => {
-      const change: Doc = {
-        status: "posted",
-        tweet_id: fields.tweetId,
-        time: fields.time,
-        in_reply_to: fields.inReplyTo,
-      };
-      if (fields.media !== undefined && fields.media !== null) change["media"] = fields.media;
-      this.settle(id, change);
+  markPosted(id: string, fields: PostedFields, owner?: string): Promise<PostStatus | null> {
+    return this.guard("record the post", () => this.settle(id, postedChange(fields), PUBLISHED_OVER, owner));
+  }
+
+  markFailed(id: string, error: string, owner?: string): Promise<void> {
+    return this.guard("record the failure", () => {
+      this.settle(id, { status: "failed", error }, ["pending"], owner);
     });
   }
 
-  markFailed(id: string, error: string): Promise<void> {
-    return this.guard("record the failure", () => this.settle(id, { status: "failed", error }));
-  }
-
   markUnknown(id: string, reason: string): Promise<void> {
-    return this.guard("record the unknown outcome", () =>
-      this.settle(id, { status: "unknown", error: reason }),
-    );
+    return this.guard("record the unknown outcome", () => {
+      this.settle(id, { status: "unknown", error: reason }, ["pending"]);
+    });
   }
 
   acquireLock(owner: string, leaseMs: number, now: Date): Promise<boolean> {
@@ -262,6 +267,17 @@ class EmbeddedStore implements Store {
       this.writable();
       return acquireLease(this.db, this.dir, owner, leaseMs, now);
     });
+  }
+
+  renewLock(owner: string, leaseMs: number, now: Date): Promise<boolean> {
+    return this.guard("renew the lock", () => {
+      this.writable();
+      return renewLease(this.db, this.dir, owner, leaseMs, now);
+    });
+  }
+
+  lockInfo(): Promise<LockInfo | null> {
+    return this.guard("read the lock", () => readLease(this.dir));
   }
 
   releaseLock(owner: string): Promise<void> {

@@ -1,7 +1,8 @@
-// The run lease (SPEC §8) as one document `{ _id: "run", owner, expiresAt, acquiredAt }` in
-// `capbot_locks`: taken by a single atomic upsert, so two runs racing can never both hold it.
+// The run lease (SPEC §8, §8a) as one document `{ _id: "run", owner, expiresAt, acquiredAt, holder }`
+// in `capbot_locks`: taken and renewed by single atomic updates, so two runs racing can never both hold it.
 
 import type { Collection } from "mongodb";
+import { farFuture, type LockInfo, thisHolder } from "./lease.js";
 
 export const LOCK_COLLECTION = "capbot_locks";
 const LOCK_ID = "run";
@@ -11,14 +12,16 @@ export interface LockDocument {
   owner: string;
   expiresAt: Date;
   acquiredAt: Date;
+  holder?: string;
 }
 
 /** MongoDB's duplicate key error: the upsert found the lease held by another owner. */
 const DUPLICATE_KEY = 11000;
 
 /**
- * Takes the lease when it is absent, expired, or already ours (a renewal). When another owner holds
- * it, the filter matches nothing, the upsert tries to insert a second `_id: "run"`, and the unique
+ * Takes the lease when it is absent, expired, further ahead than one lease (SPEC §8a: a clock jump or a
+ * hand-made document never stops the bot for good), or already ours (a renewal). When another owner
+ * holds it, the filter matches nothing, the upsert tries to insert a second `_id: "run"`, and the unique
  * `_id` index refuses it: that refusal is the "held" answer.
  */
 export async function acquireLease(
@@ -27,10 +30,14 @@ export async function acquireLease(
   leaseMs: number,
   now: Date,
 ): Promise<boolean> {
+  const expiresAt = new Date(now.getTime() + leaseMs);
   try {
     await locks.findOneAndUpdate(
-      { _id: LOCK_ID, $or: [{ expiresAt: { $lte: now } }, { owner }] },
-      { $set: { owner, expiresAt: new Date(now.getTime() + leaseMs), acquiredAt: now } },
+      {
+        _id: LOCK_ID,
+        $or: [{ expiresAt: { $lte: now } }, { expiresAt: { $gt: farFuture(now, leaseMs) } }, { owner }],
+      },
+      { $set: { owner, expiresAt, acquiredAt: now, holder: thisHolder() } },
       { upsert: true },
     );
     return true;
@@ -38,6 +45,31 @@ export async function acquireLease(
     if (isDuplicateKey(err)) return false;
     throw err;
   }
+}
+
+/** Extends the lease only while `owner` still holds it unexpired; false when it was lost. */
+export async function renewLease(
+  locks: Collection<LockDocument>,
+  owner: string,
+  leaseMs: number,
+  now: Date,
+): Promise<boolean> {
+  const result = await locks.updateOne(
+    { _id: LOCK_ID, owner, expiresAt: { $gt: now } },
+    { $set: { expiresAt: new Date(now.getTime() + leaseMs) } },
+  );
+  return result.matchedCount === 1;
+}
+
+/** The lease as it stands, or null when there is none. */
+export async function readLease(locks: Collection<LockDocument>): Promise<LockInfo | null> {
+  const doc = await locks.findOne({ _id: LOCK_ID });
+  if (doc === null || typeof doc.owner !== "string" || !(doc.expiresAt instanceof Date)) return null;
+  return {
+    owner: doc.owner,
+    expiresAt: doc.expiresAt,
+    holder: typeof doc.holder === "string" ? doc.holder : null,
+  };
 }
 
 /** Gives the lease up, only if it is still ours: an expired lease taken over by another run stays theirs. */

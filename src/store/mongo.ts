@@ -10,11 +10,13 @@ import type {
   PairPostState,
   PostIntent,
   PostRecord,
+  PostStatus,
   RawCandle,
   Snapshot,
   SnapshotQuery,
 } from "../core/types.js";
 import { StoreError } from "../errors.js";
+import type { LockInfo } from "./lease.js";
 import { failedCheck, mongoDoctor } from "./mongo-doctor.js";
 import { mongoError } from "./mongo-errors.js";
 import {
@@ -22,7 +24,9 @@ import {
   isDuplicateKey,
   LOCK_COLLECTION,
   type LockDocument,
+  readLease,
   releaseLease,
+  renewLease,
 } from "./mongo-lock.js";
 import { describeHost, scrubSecrets } from "./mongo-uri.js";
 import { type BsonClasses, idString, toMongoDocument, toMongoId } from "./mongo-values.js";
@@ -35,6 +39,7 @@ import {
   snapshotPipeline,
 } from "./pipelines.js";
 import type { Check, HistoryQuery, PostedFields, Store } from "./port.js";
+import { PUBLISHED_OVER, postedChange } from "./posted.js";
 
 export interface MongoStoreOptions {
   uri: string;
@@ -158,27 +163,28 @@ class MongoStore implements Store {
     });
   }
 
-  markPosted(id: string, fields: PostedFields): Promise<void> {
-    const media = fields.media === undefined || fields.media === null ? {} : { media: fields.media };
-    return this.settle(id, {
-      status: "posted",
-      tweet_id: fields.tweetId,
-      time: fields.time,
-      in_reply_to: fields.inReplyTo,
-      ...media,
-    });
+  markPosted(id: string, fields: PostedFields, owner?: string): Promise<PostStatus | null> {
+    return this.settle(id, postedChange(fields), PUBLISHED_OVER, owner);
   }
 
-  markFailed(id: string, error: string): Promise<void> {
-    return this.settle(id, { status: "failed", error });
+  async markFailed(id: string, error: string, owner?: string): Promise<void> {
+    await this.settle(id, { status: "failed", error }, ["pending"], owner);
   }
 
-  markUnknown(id: string, reason: string): Promise<void> {
-    return this.settle(id, { status: "unknown", error: reason });
+  async markUnknown(id: string, reason: string): Promise<void> {
+    await this.settle(id, { status: "unknown", error: reason }, ["pending"]);
   }
 
   acquireLock(owner: string, leaseMs: number, now: Date): Promise<boolean> {
     return this.guard(() => acquireLease(this.locks, owner, leaseMs, now));
+  }
+
+  renewLock(owner: string, leaseMs: number, now: Date): Promise<boolean> {
+    return this.guard(() => renewLease(this.locks, owner, leaseMs, now));
+  }
+
+  lockInfo(): Promise<LockInfo | null> {
+    return this.guard(() => readLease(this.locks));
   }
 
   releaseLock(owner: string): Promise<void> {
@@ -249,13 +255,36 @@ class MongoStore implements Store {
   }
 
   /**
-   * Only capbot's own pending intent is ever updated: a legacy document has no status and never
-   * matches, and an intent already settled (by a reconciling run) is left as it is, as the embedded store does.
+   * Changes one of capbot's own intents when its status is one of `from` (a legacy document has no
+   * status and never matches) and, with `owner`, a pending intent only when it is that run's: each update
+   * is conditional on the status it read, so a concurrent change is never overwritten. Returns the status
+   * the intent had, or null when there is no such post.
    */
-  private settle(id: string, set: Document): Promise<void> {
+  private settle(
+    id: string,
+    set: Document,
+    from: readonly PostStatus[],
+    owner?: string,
+  ): Promise<PostStatus | null> {
     return this.guard(async () => {
-      const filter: Document = { _id: toMongoId(id, this.bson), status: "pending" };
-      await this.posts.updateOne(filter, { $set: set });
+      const byId: Document = { _id: toMongoId(id, this.bson) };
+      const current = await this.posts.findOne(byId, { projection: { status: 1, run_id: 1 } });
+      if (current === null) return null;
+      const status = (current["status"] ?? null) as PostStatus | null;
+      if (status === null || !from.includes(status)) return status;
+      if (status === "pending" && owner !== undefined && current["run_id"] !== owner) return status;
+      const filter: Document = {
+        ...byId,
+        status,
+        ...(status === "pending" && owner !== undefined ? { run_id: owner } : {}),
+      };
+      // A post that exists carries no error, whatever a reconciler wrote before it was recorded.
+      const unset = set["status"] === "posted" ? { $unset: { error: "" } } : {};
+      const { matchedCount } = await this.posts.updateOne(filter, { $set: set, ...unset });
+      // Changed in between by another run: what it wrote stands, and is what this run is told.
+      if (matchedCount === 0)
+        return ((await this.posts.findOne(byId))?.["status"] ?? null) as PostStatus | null;
+      return status;
     });
   }
 

@@ -285,7 +285,7 @@ const postTweetId: Document = {
 /** Counting statuses (SPEC §5); in a query, `null` also matches a missing field (legacy posts). */
 const countingStatus = { $in: [null, "posted", "unknown"] };
 
-/** SPEC §5 and §7 per pair: `{ pair, lastPostedAt, threadTip }`, sorted by pair. */
+/** SPEC §5 and §7 per pair: `{ pair, lastPostedAt, lastText, threadTip, tipThread }`, sorted by pair. */
 export function postStatesPipeline(publisher: string): Document[] {
   return [
     // Only counting posts with a date matter; an unknown status makes a post unreadable (normalisePost).
@@ -296,6 +296,10 @@ export function postStatesPipeline(publisher: string): Document[] {
         pair: postPair,
         publisher: postPublisher,
         tweetId: postTweetId,
+        // normalisePost's text: a string, else "".
+        text: { $cond: [isString("$tweet_text"), "$tweet_text", ""] },
+        // normalisePost's thread: a plain object, else null.
+        thread: { $cond: [{ $eq: [{ $type: "$thread" }, "object"] }, "$thread", null] },
         // `unknown` counts for choosing but its id is never trusted as a reply target.
         threadable: { $in: [{ $ifNull: ["$status", null] }, [null, "posted"]] },
       },
@@ -307,11 +311,12 @@ export function postStatesPipeline(publisher: string): Document[] {
       $group: {
         _id: "$pair",
         lastPostedAt: { $first: "$time" },
+        lastText: { $first: "$text" },
         tips: {
           $push: {
             $cond: [
               { $and: [{ $eq: ["$publisher", publisher] }, "$threadable", { $ne: ["$tweetId", null] }] },
-              "$tweetId",
+              { id: "$tweetId", thread: "$thread" },
               null,
             ],
           },
@@ -323,7 +328,8 @@ export function postStatesPipeline(publisher: string): Document[] {
         _id: 0,
         pair: "$_id",
         lastPostedAt: 1,
-        threadTip: {
+        lastText: 1,
+        tip: {
           $ifNull: [
             { $arrayElemAt: [{ $filter: { input: "$tips", cond: { $ne: ["$$this", null] } } }, 0] },
             null,
@@ -338,15 +344,25 @@ export function postStatesPipeline(publisher: string): Document[] {
 /** Reads the documents of {@link postStatesPipeline}. */
 export function parsePostStates(docs: Document[]): PairPostState[] {
   return docs.map((d) => {
-    const { pair, lastPostedAt, threadTip } = d;
+    const { pair, lastPostedAt, lastText, tip } = d;
+    const tipId: unknown = tip?.id ?? null;
+    const tipThread: unknown = tip?.thread ?? null;
     if (
       typeof pair !== "string" ||
       !(lastPostedAt instanceof Date) ||
-      !(threadTip === null || typeof threadTip === "string")
+      typeof lastText !== "string" ||
+      !(tipId === null || typeof tipId === "string") ||
+      !(tipThread === null || (typeof tipThread === "object" && !Array.isArray(tipThread)))
     ) {
       throw new StoreError("The post-states aggregation returned a malformed document.");
     }
-    return { pair, lastPostedAt, threadTip };
+    return {
+      pair,
+      lastPostedAt,
+      lastText,
+      threadTip: tipId,
+      tipThread: tipThread as Record<string, unknown> | null,
+    };
   });
 }
 

@@ -6,10 +6,13 @@ import type {
   PairPostState,
   PostIntent,
   PostRecord,
+  PostStatus,
   RawCandle,
   Snapshot,
   SnapshotQuery,
 } from "../core/types.js";
+
+import type { LockInfo } from "./lease.js";
 
 export type StoreKind = "embedded" | "mongodb";
 
@@ -19,8 +22,12 @@ export interface PostedFields {
   time: Date;
   /** The reply target actually used (null when the thread was restarted). */
   inReplyTo: string | null;
-  /** Local publisher: the chart file written beside the outbox. */
+  /** Local publisher: the chart file written beside the outbox; a network: the uploaded media id. */
   media?: string | null;
+  /** What a network needs beyond the id to reply to this post later (SPEC §7). */
+  thread?: Record<string, unknown> | null;
+  /** The post's web address, when the network gave one. */
+  url?: string | null;
 }
 
 export interface HistoryQuery {
@@ -53,12 +60,27 @@ export interface Store {
 
   /** Inserts the intent durably and returns its id. */
   insertIntent(intent: PostIntent): Promise<string>;
-  markPosted(id: string, fields: PostedFields): Promise<void>;
-  markFailed(id: string, error: string): Promise<void>;
+  /**
+   * Records a publish's outcome (SPEC §8, §8a). A `pending` intent — with `owner`, only that run's —
+   * becomes `posted`. A post that exists wins over a `failed` or `unknown` written by a reconciler: that
+   * intent becomes `posted` too. An intent already `posted` is left as it is. Returns the status the
+   * intent had (so the run can warn when it overrode a reconciler), or null when there is no such intent.
+   */
+  markPosted(id: string, fields: PostedFields, owner?: string): Promise<PostStatus | null>;
+  /** A definite failure, recorded only while the intent is `pending` (with `owner`, that run's). */
+  markFailed(id: string, error: string, owner?: string): Promise<void>;
+  /** Recorded only while the intent is `pending`. */
   markUnknown(id: string, reason: string): Promise<void>;
 
-  /** Takes the lease when free or expired; false when another owner holds it. */
+  /**
+   * Takes the lease when free, expired, further ahead than one lease, or already ours (SPEC §8a); false
+   * when another owner holds it.
+   */
   acquireLock(owner: string, leaseMs: number, now: Date): Promise<boolean>;
+  /** Extends the lease while `owner` still holds it unexpired; false when the lease was lost. */
+  renewLock(owner: string, leaseMs: number, now: Date): Promise<boolean>;
+  /** The lock as it stands (null when free); throws StoreError when it cannot be read. */
+  lockInfo(): Promise<LockInfo | null>;
   releaseLock(owner: string): Promise<void>;
 
   /** Keeps documents as they are (bad values are data); returns how many were stored. */

@@ -58,7 +58,7 @@ describe("capbot doctor on the embedded store", () => {
     const r = cli(["doctor"], env);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^✔ settings: store embedded/m);
-    expect(r.stdout).toMatch(/^✔ publisher: local timeline/m);
+    expect(r.stdout).toMatch(/^✔ publisher local: local timeline/m);
     expect(r.stdout).not.toMatch(/^✘/m);
   });
 

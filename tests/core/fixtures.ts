@@ -45,6 +45,8 @@ export function post(overrides: Partial<PostRecord> = {}): PostRecord {
     status: "posted",
     runId: null,
     error: null,
+    thread: null,
+    url: null,
     ...overrides,
   };
 }

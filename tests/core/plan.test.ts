@@ -20,7 +20,15 @@ const MARKETS = [
 
 describe("plan (§4–§7)", () => {
   it("§5 posts the never-posted candidate first and replies to its thread tip", () => {
-    const states = [{ pair: "BTC-USDT", lastPostedAt: new Date("2023-01-10T00:00:00Z"), threadTip: "111" }];
+    const states = [
+      {
+        pair: "BTC-USDT",
+        lastPostedAt: new Date("2023-01-10T00:00:00Z"),
+        lastText: null,
+        threadTip: "111",
+        tipThread: null,
+      },
+    ];
     const result = plan(snapshot(MARKETS), states, OPTIONS);
     expect(result.pair).toBe("ETH-USDT");
     expect(result.inReplyTo).toBeNull();
@@ -39,11 +47,15 @@ describe("plan (§4–§7)", () => {
       labels: { okx: "OKX Global" },
     });
     expect(result.pair).toBe("ETH-EUR");
-    const forced = plan(snapshot(MARKETS), [{ pair: "BTC-USDT", lastPostedAt: null, threadTip: "42" }], {
-      ...OPTIONS,
-      pair: " btc-usdt ",
-      labels: { okx: "OKX Global" },
-    });
+    const forced = plan(
+      snapshot(MARKETS),
+      [{ pair: "BTC-USDT", lastPostedAt: null, lastText: null, threadTip: "42", tipThread: null }],
+      {
+        ...OPTIONS,
+        pair: " btc-usdt ",
+        labels: { okx: "OKX Global" },
+      },
+    );
     expect(forced.pair).toBe("BTC-USDT");
     expect(forced.inReplyTo).toBe("42");
     expect(forced.venues).toEqual([

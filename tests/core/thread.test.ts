@@ -25,7 +25,15 @@ describe("postStates (§5, §7)", () => {
       ],
       "x",
     );
-    expect(states).toEqual([{ pair: "BTC-USDT", lastPostedAt: at(3), threadTip: "1600000000000000001" }]);
+    expect(states).toEqual([
+      {
+        pair: "BTC-USDT",
+        lastPostedAt: at(3),
+        lastText: "Top Market Venues for BTC-USDT:\nBinance: 100.00%",
+        threadTip: "1600000000000000001",
+        tipThread: null,
+      },
+    ]);
   });
 
   it("§7 the reply target is the latest counting post of the same publisher with a tweet_id", () => {
@@ -50,7 +58,15 @@ describe("postStates (§5, §7)", () => {
 
   it("§7 another publisher's posts are never a reply target", () => {
     const states = postStates([post({ id: "1", time: at(1), publisher: "local", tweetId: "L-7" })], "x");
-    expect(states).toEqual([{ pair: "BTC-USDT", lastPostedAt: at(1), threadTip: null }]);
+    expect(states).toEqual([
+      {
+        pair: "BTC-USDT",
+        lastPostedAt: at(1),
+        lastText: "Top Market Venues for BTC-USDT:\nBinance: 100.00%",
+        threadTip: null,
+        tipThread: null,
+      },
+    ]);
   });
 
   it("§5 §7 failed and pending posts neither count nor thread", () => {
@@ -72,7 +88,15 @@ describe("postStates (§5, §7)", () => {
       ],
       "x",
     );
-    expect(states).toEqual([{ pair: "BTC-USDT", lastPostedAt: at(2), threadTip: "111" }]);
+    expect(states).toEqual([
+      {
+        pair: "BTC-USDT",
+        lastPostedAt: at(2),
+        lastText: "Top Market Venues for BTC-USDT:\nBinance: 100.00%",
+        threadTip: "111",
+        tipThread: null,
+      },
+    ]);
   });
 
   it("§7 no counting post with an id starts a new thread; states are sorted by pair", () => {
@@ -120,6 +144,8 @@ describe("normalisePost (§1 legacy shapes)", () => {
       status: null,
       runId: null,
       error: null,
+      thread: null,
+      url: null,
     });
   });
 

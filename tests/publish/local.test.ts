@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { PostRecord } from "../../src/core/types.js";
 import { createLocalPublisher, readOutbox } from "../../src/publish/local.js";
+import { request } from "./request.js";
 
 function intent(id: string): PostRecord {
   return {
@@ -18,6 +19,8 @@ function intent(id: string): PostRecord {
     status: "pending",
     runId: "r",
     error: null,
+    thread: null,
+    url: null,
   };
 }
 
@@ -25,8 +28,8 @@ describe("local publisher", () => {
   it("appends one line per post with a fresh id, the reply target, the text and the intent id", async () => {
     const dir = mkdtempSync(join(tmpdir(), "capbot-local-"));
     const p = createLocalPublisher(dir, () => new Date("2026-03-02T12:00:00Z"));
-    const a = await p.publish({ intentId: "i1", text: "first", inReplyTo: null });
-    const b = await p.publish({ intentId: "i2", text: "second", inReplyTo: a.id });
+    const a = await p.publish(request({ intentId: "i1", text: "first", inReplyTo: null }));
+    const b = await p.publish(request({ intentId: "i2", text: "second", inReplyTo: a.id }));
     expect(a.id).not.toBe(b.id);
     expect(await readOutbox(dir)).toEqual([
       { id: a.id, time: "2026-03-02T12:00:00.000Z", in_reply_to: null, text: "first", intent_id: "i1" },
@@ -37,7 +40,7 @@ describe("local publisher", () => {
   it("§8 reconciles a dead run's intent: posted when its line is there, failed when not", async () => {
     const dir = mkdtempSync(join(tmpdir(), "capbot-local-"));
     const p = createLocalPublisher(dir);
-    const a = await p.publish({ intentId: "i1", text: "first", inReplyTo: null });
+    const a = await p.publish(request({ intentId: "i1", text: "first", inReplyTo: null }));
     expect(await p.reconcile(intent("i1"))).toMatchObject({ status: "posted", id: a.id });
     expect(await p.reconcile(intent("i9"))).toMatchObject({ status: "failed" });
   });
@@ -45,12 +48,12 @@ describe("local publisher", () => {
   it("a torn last line is skipped when read, and the next post still gets a whole line", async () => {
     const dir = mkdtempSync(join(tmpdir(), "capbot-local-"));
     const p = createLocalPublisher(dir);
-    await p.publish({ intentId: "i1", text: "first", inReplyTo: null });
+    await p.publish(request({ intentId: "i1", text: "first", inReplyTo: null }));
     writeFileSync(
       join(dir, "outbox.ndjson"),
       `${readFileSync(join(dir, "outbox.ndjson"), "utf8")}{"id":"torn`,
     );
-    const b = await p.publish({ intentId: "i2", text: "second", inReplyTo: null });
+    const b = await p.publish(request({ intentId: "i2", text: "second", inReplyTo: null }));
     expect((await readOutbox(dir)).map((l) => l.intent_id)).toEqual(["i1", "i2"]);
     expect(await p.reconcile(intent("i2"))).toMatchObject({ status: "posted", id: b.id });
   });
@@ -59,12 +62,14 @@ describe("local publisher", () => {
     const dir = mkdtempSync(join(tmpdir(), "capbot-local-"));
     const p = createLocalPublisher(dir);
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
-    const r = await p.publish({
-      intentId: "i1",
-      text: "t",
-      inReplyTo: null,
-      chart: { png, alt: "Bar chart" },
-    });
+    const r = await p.publish(
+      request({
+        intentId: "i1",
+        text: "t",
+        inReplyTo: null,
+        chart: { png, alt: "Bar chart", width: 1200, height: 675 },
+      }),
+    );
     expect(r.media).toBe(`${r.id}.png`);
     expect(readFileSync(join(dir, `${r.id}.png`))).toEqual(Buffer.from(png));
     expect((await readOutbox(dir))[0]).toMatchObject({ media: `${r.id}.png`, alt: "Bar chart" });

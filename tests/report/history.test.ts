@@ -16,6 +16,8 @@ function post(overrides: Partial<PostRecord>): PostRecord {
     status: "posted",
     runId: "run-1",
     error: null,
+    thread: null,
+    url: null,
     ...overrides,
   };
 }

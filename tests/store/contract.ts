@@ -201,21 +201,47 @@ export function describeStoreContract(
       it("§1 legacy posts are read in all their shapes", async () => {
         expect(await store.insertPosts(LEGACY.map((d) => ({ ...d })))).toBe(LEGACY.length);
         expect(await store.postStates("x")).toEqual([
-          { pair: "BTC-USDT", lastPostedAt: LEGACY[3]?.time, threadTip: null },
-          { pair: "ETH-USDT", lastPostedAt: LEGACY[2]?.time, threadTip: "1603458999" },
-          { pair: "LINK-USDT", lastPostedAt: LEGACY[0]?.time, threadTip: null },
+          {
+            pair: "BTC-USDT",
+            lastPostedAt: LEGACY[3]?.time,
+            lastText: LEGACY[3]?.tweet_text,
+            threadTip: null,
+            tipThread: null,
+          },
+          {
+            pair: "ETH-USDT",
+            lastPostedAt: LEGACY[2]?.time,
+            lastText: LEGACY[2]?.tweet_text,
+            threadTip: "1603458999",
+            tipThread: null,
+          },
+          {
+            pair: "LINK-USDT",
+            lastPostedAt: LEGACY[0]?.time,
+            lastText: LEGACY[0]?.tweet_text,
+            threadTip: null,
+            tipThread: null,
+          },
         ]);
         expect((await store.postStates("local"))[0]).toEqual({
           pair: "BTC-USDT",
           lastPostedAt: LEGACY[3]?.time,
+          lastText: "btc",
           threadTip: "42",
+          tipThread: null,
         });
       });
 
       it("§7 a legacy numeric tweet id becomes the thread tip as a string", async () => {
         await store.insertPosts([{ ...LEGACY[1] }]);
         expect(await store.postStates("x")).toEqual([
-          { pair: "ETH-USDT", lastPostedAt: LEGACY[1]?.time, threadTip: "1603458123456789" },
+          {
+            pair: "ETH-USDT",
+            lastPostedAt: LEGACY[1]?.time,
+            lastText: LEGACY[1]?.tweet_text,
+            threadTip: "1603458123456789",
+            tipThread: null,
+          },
         ]);
       });
 
@@ -250,7 +276,9 @@ export function describeStoreContract(
         expect((await store.postStates("x")).find((s) => s.pair === "ETH-USDT")).toEqual({
           pair: "ETH-USDT",
           lastPostedAt: postedAt,
+          lastText: intent("ETH-USDT", postedAt).tweetText,
           threadTip: "1700000000000000001",
+          tipThread: null,
         });
         const [latest] = await store.history({ limit: 1 });
         expect(latest).toMatchObject({
@@ -280,7 +308,13 @@ export function describeStoreContract(
         const id = await store.insertIntent(intent("ETH-USDT", time));
         await store.markUnknown(id, "the publisher cannot tell");
         expect(await store.postStates("x")).toEqual([
-          { pair: "ETH-USDT", lastPostedAt: time, threadTip: "1603458999" },
+          {
+            pair: "ETH-USDT",
+            lastPostedAt: time,
+            lastText: intent("ETH-USDT", time).tweetText,
+            threadTip: "1603458999",
+            tipThread: null,
+          },
         ]);
         expect((await store.history({ limit: 1 }))[0]).toMatchObject({
           status: "unknown",
@@ -293,10 +327,22 @@ export function describeStoreContract(
         const id = await store.insertIntent(intent("BTC-USDT", time, "local"));
         await store.markPosted(id, { tweetId: "local-1", time, inReplyTo: null });
         expect(await store.postStates("x")).toEqual([
-          { pair: "BTC-USDT", lastPostedAt: time, threadTip: null },
+          {
+            pair: "BTC-USDT",
+            lastPostedAt: time,
+            lastText: intent("BTC-USDT", time).tweetText,
+            threadTip: null,
+            tipThread: null,
+          },
         ]);
         expect(await store.postStates("local")).toEqual([
-          { pair: "BTC-USDT", lastPostedAt: time, threadTip: "local-1" },
+          {
+            pair: "BTC-USDT",
+            lastPostedAt: time,
+            lastText: intent("BTC-USDT", time).tweetText,
+            threadTip: "local-1",
+            tipThread: null,
+          },
         ]);
       });
 

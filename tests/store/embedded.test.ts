@@ -178,6 +178,7 @@ describe("embedded store", () => {
     expect(JSON.parse(readFileSync(join(dir, "capbot.lock"), "utf8"))).toEqual({
       owner: "run-a",
       expiresAt: "2023-01-15T10:01:00.000Z",
+      holder: expect.stringMatching(/ pid \d+$/),
     });
     await store.releaseLock("run-a");
     expect(existsSync(join(dir, "capbot.lock"))).toBe(false);

@@ -244,8 +244,20 @@ describe("importFile", () => {
     const path = file("posts.ndjson", posts.map((p) => JSON.stringify(p)).join("\n"));
     expect((await importFile(path, "posts", store)).count).toBe(2);
     expect(await store.postStates("x")).toEqual([
-      { pair: "ETH-USDT", lastPostedAt: new Date(1671020460000), threadTip: "1603458123456789504" },
-      { pair: "LINK-USDT", lastPostedAt: new Date("2022-12-13T12:21:00Z"), threadTip: null },
+      {
+        pair: "ETH-USDT",
+        lastPostedAt: new Date(1671020460000),
+        lastText: "t",
+        threadTip: "1603458123456789504",
+        tipThread: null,
+      },
+      {
+        pair: "LINK-USDT",
+        lastPostedAt: new Date("2022-12-13T12:21:00Z"),
+        lastText: "t",
+        threadTip: null,
+        tipThread: null,
+      },
     ]);
     expect((await store.history({ limit: 5 })).map((p) => p.id)).toEqual([
       "63987a3c0000000000000002",

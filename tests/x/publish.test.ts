@@ -3,6 +3,7 @@
 
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PublishError } from "../../src/errors.js";
+import { request } from "../publish/request.js";
 import { leakedSecrets, makePublisher, NOW } from "./harness.js";
 import { startStandIn, X_ANSWERS } from "./stand-in.js";
 
@@ -45,7 +46,7 @@ const TEXT = "Top Market Venues for BTC-USDT:\nBinance: 41.20%\nCoinbase: 20.20%
 describe("posting (SPEC §9)", () => {
   it("§9 a new thread: one signed POST /2/tweets with the text and no reply; 201 gives the id", async () => {
     const { publisher } = await publisherFor();
-    const result = await publisher.publish({ intentId: "i1", text: TEXT, inReplyTo: null });
+    const result = await publisher.publish(request({ intentId: "i1", text: TEXT, inReplyTo: null }));
 
     const posts = env.standIn.requestsOn("POST /2/tweets");
     expect(posts).toHaveLength(1);
@@ -63,7 +64,9 @@ describe("posting (SPEC §9)", () => {
       new Date("2022-12-13T12:21:00Z"),
     );
     const { publisher } = await publisherFor();
-    const result = await publisher.publish({ intentId: "i1", text: TEXT, inReplyTo: "1602000000000000001" });
+    const result = await publisher.publish(
+      request({ intentId: "i1", text: TEXT, inReplyTo: "1602000000000000001" }),
+    );
 
     expect(env.standIn.requestsOn("POST /2/tweets").map((r) => r.json)).toEqual([
       { text: TEXT, reply: { in_reply_to_tweet_id: "1602000000000000001" } },
@@ -74,12 +77,14 @@ describe("posting (SPEC §9)", () => {
 
   it("§7 a reply to the bot's own last post continues its thread", async () => {
     const { publisher } = await publisherFor();
-    const first = await publisher.publish({ intentId: "i1", text: TEXT, inReplyTo: null });
-    const second = await publisher.publish({
-      intentId: "i2",
-      text: `${TEXT} `.trim().replace("41.20", "41.21"),
-      inReplyTo: first.id,
-    });
+    const first = await publisher.publish(request({ intentId: "i1", text: TEXT, inReplyTo: null }));
+    const second = await publisher.publish(
+      request({
+        intentId: "i2",
+        text: `${TEXT} `.trim().replace("41.20", "41.21"),
+        inReplyTo: first.id,
+      }),
+    );
 
     expect(env.standIn.posts.get(second.id)?.inReplyTo).toBe(first.id);
     expect(second).toMatchObject({ inReplyTo: first.id, threadRestarted: false });
@@ -89,7 +94,7 @@ describe("posting (SPEC §9)", () => {
     const resetIn = 30;
     env.standIn.script("POST /2/tweets", X_ANSWERS.tooManyRequests(NOW.getTime() / 1000 + resetIn));
     const { publisher, sleeps, logs } = await publisherFor();
-    const result = await publisher.publish({ intentId: "i1", text: TEXT, inReplyTo: null });
+    const result = await publisher.publish(request({ intentId: "i1", text: TEXT, inReplyTo: null }));
 
     expect(env.standIn.requestsOn("POST /2/tweets")).toHaveLength(2);
     expect(sleeps).toHaveLength(1);
@@ -103,7 +108,9 @@ describe("posting (SPEC §9)", () => {
     const reset = new Date(NOW.getTime() + 15 * 60_000);
     env.standIn.script("POST /2/tweets", X_ANSWERS.tooManyRequests(reset.getTime() / 1000));
     const { publisher, sleeps } = await publisherFor();
-    const err = await publishError(publisher.publish({ intentId: "i1", text: TEXT, inReplyTo: null }));
+    const err = await publishError(
+      publisher.publish(request({ intentId: "i1", text: TEXT, inReplyTo: null })),
+    );
 
     expect(err.exitCode).toBe(4);
     expect(err.uncertain).toBe(false);
@@ -128,7 +135,9 @@ describe("posting (SPEC §9)", () => {
       },
     });
     const { publisher, sleeps } = await publisherFor();
-    const err = await publishError(publisher.publish({ intentId: "i1", text: TEXT, inReplyTo: null }));
+    const err = await publishError(
+      publisher.publish(request({ intentId: "i1", text: TEXT, inReplyTo: null })),
+    );
 
     expect(err.message).toContain(new Date(dayReset * 1000).toISOString());
     expect(sleeps).toEqual([]);
@@ -137,7 +146,7 @@ describe("posting (SPEC §9)", () => {
   it("§9 503 twice then 201: three attempts with growing backoff", async () => {
     env.standIn.script("POST /2/tweets", X_ANSWERS.unavailable, X_ANSWERS.unavailable);
     const { publisher, sleeps } = await publisherFor();
-    const result = await publisher.publish({ intentId: "i1", text: TEXT, inReplyTo: null });
+    const result = await publisher.publish(request({ intentId: "i1", text: TEXT, inReplyTo: null }));
 
     expect(env.standIn.requestsOn("POST /2/tweets")).toHaveLength(3);
     expect(sleeps).toHaveLength(2);
@@ -148,7 +157,9 @@ describe("posting (SPEC §9)", () => {
   it("§9 503 on every attempt: a definite failure after maxAttempts", async () => {
     env.standIn.script("POST /2/tweets", X_ANSWERS.unavailable, X_ANSWERS.unavailable, X_ANSWERS.unavailable);
     const { publisher } = await publisherFor();
-    const err = await publishError(publisher.publish({ intentId: "i1", text: TEXT, inReplyTo: null }));
+    const err = await publishError(
+      publisher.publish(request({ intentId: "i1", text: TEXT, inReplyTo: null })),
+    );
 
     expect(err.uncertain).toBe(false);
     expect(err.message).toContain("503");
@@ -159,7 +170,9 @@ describe("posting (SPEC §9)", () => {
   it("§9 401: one request, exit 4, names the four TW_ settings", async () => {
     env.standIn.script("POST /2/tweets", X_ANSWERS.unauthorized);
     const { publisher, sleeps } = await publisherFor();
-    const err = await publishError(publisher.publish({ intentId: "i1", text: TEXT, inReplyTo: null }));
+    const err = await publishError(
+      publisher.publish(request({ intentId: "i1", text: TEXT, inReplyTo: null })),
+    );
 
     expect(err.exitCode).toBe(4);
     expect(env.standIn.requests).toHaveLength(1);
@@ -176,7 +189,9 @@ describe("posting (SPEC §9)", () => {
 
   it("§9 wrong keys: the stand-in refuses the signature, and the run fails in one request", async () => {
     const { publisher } = await publisherFor({ consumerSecret: "fake-wrong-consumer-secret" });
-    const err = await publishError(publisher.publish({ intentId: "i1", text: TEXT, inReplyTo: null }));
+    const err = await publishError(
+      publisher.publish(request({ intentId: "i1", text: TEXT, inReplyTo: null })),
+    );
 
     expect(env.standIn.requests).toHaveLength(1);
     expect(env.standIn.requests[0]?.signatureProblem).toBe("signature mismatch");
@@ -186,7 +201,9 @@ describe("posting (SPEC §9)", () => {
   it("§9 403 without write permission: says Read and Write and names the access token settings", async () => {
     env.standIn.script("POST /2/tweets", X_ANSWERS.noWritePermission);
     const { publisher } = await publisherFor();
-    const err = await publishError(publisher.publish({ intentId: "i1", text: TEXT, inReplyTo: null }));
+    const err = await publishError(
+      publisher.publish(request({ intentId: "i1", text: TEXT, inReplyTo: null })),
+    );
 
     expect(env.standIn.requests).toHaveLength(1);
     expect(err.message).toContain("oauth1 app permissions");
@@ -197,7 +214,9 @@ describe("posting (SPEC §9)", () => {
   it("§9 403 duplicate content: a definite failure with that reason, not retried", async () => {
     env.standIn.seedPost("1700000000000000001", TEXT, new Date(NOW.getTime() - 3600_000));
     const { publisher } = await publisherFor();
-    const err = await publishError(publisher.publish({ intentId: "i1", text: TEXT, inReplyTo: null }));
+    const err = await publishError(
+      publisher.publish(request({ intentId: "i1", text: TEXT, inReplyTo: null })),
+    );
 
     expect(err.uncertain).toBe(false);
     expect(err.message).toContain("duplicate content");
@@ -206,7 +225,9 @@ describe("posting (SPEC §9)", () => {
 
   it("§7 reply target deleted: posts again without reply, inReplyTo null, threadRestarted, a warning", async () => {
     const { publisher, logs } = await publisherFor();
-    const result = await publisher.publish({ intentId: "i1", text: TEXT, inReplyTo: "1500000000000000009" });
+    const result = await publisher.publish(
+      request({ intentId: "i1", text: TEXT, inReplyTo: "1500000000000000009" }),
+    );
 
     const bodies = env.standIn.requestsOn("POST /2/tweets").map((r) => r.json);
     expect(bodies).toEqual([
@@ -221,7 +242,9 @@ describe("posting (SPEC §9)", () => {
   it("§8 every attempt timed out: the outcome is uncertain, so the intent is left for reconciliation", async () => {
     env.standIn.script("POST /2/tweets", { hang: true }, { hang: true }, { hang: true });
     const { publisher } = await publisherFor({ timeoutMs: 200 });
-    const err = await publishError(publisher.publish({ intentId: "i1", text: TEXT, inReplyTo: null }));
+    const err = await publishError(
+      publisher.publish(request({ intentId: "i1", text: TEXT, inReplyTo: null })),
+    );
 
     expect(err.uncertain).toBe(true);
     expect(err.exitCode).toBe(4);
@@ -231,7 +254,9 @@ describe("posting (SPEC §9)", () => {
   it("§8 a connection reset after X stored the post, then 'duplicate': uncertain, never 'failed'", async () => {
     env.standIn.script("POST /2/tweets", { drop: true, act: true });
     const { publisher } = await publisherFor();
-    const err = await publishError(publisher.publish({ intentId: "i1", text: TEXT, inReplyTo: null }));
+    const err = await publishError(
+      publisher.publish(request({ intentId: "i1", text: TEXT, inReplyTo: null })),
+    );
 
     expect(env.standIn.requestsOn("POST /2/tweets")).toHaveLength(2);
     expect(env.standIn.posts.size).toBe(1);
@@ -241,7 +266,7 @@ describe("posting (SPEC §9)", () => {
   it("§9 a connection reset before X acted, then 201: posted once", async () => {
     env.standIn.script("POST /2/tweets", { drop: true });
     const { publisher } = await publisherFor();
-    const result = await publisher.publish({ intentId: "i1", text: TEXT, inReplyTo: null });
+    const result = await publisher.publish(request({ intentId: "i1", text: TEXT, inReplyTo: null }));
 
     expect(env.standIn.requestsOn("POST /2/tweets")).toHaveLength(2);
     expect([...env.standIn.posts.keys()]).toEqual([result.id]);
@@ -250,7 +275,7 @@ describe("posting (SPEC §9)", () => {
   it("issue 4 §4 the 24-hour limit header is logged with the remaining count", async () => {
     env.standIn.dailyLimit = 17;
     const { publisher, logs } = await publisherFor();
-    await publisher.publish({ intentId: "i1", text: TEXT, inReplyTo: null });
+    await publisher.publish(request({ intentId: "i1", text: TEXT, inReplyTo: null }));
 
     const line = logs.find((l) => l.includes("24-hour"));
     expect(line).toBeDefined();

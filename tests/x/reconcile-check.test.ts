@@ -3,6 +3,7 @@
 
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { PostRecord } from "../../src/core/types.js";
+import { request } from "../publish/request.js";
 import { leakedSecrets, makePublisher, NOW } from "./harness.js";
 import { startStandIn, X_ANSWERS } from "./stand-in.js";
 
@@ -45,6 +46,8 @@ function intent(text: string, time: Date): PostRecord {
     status: "pending",
     runId: "run-1",
     error: null,
+    thread: null,
+    url: null,
   };
 }
 
@@ -60,7 +63,12 @@ describe("reconcile (SPEC §8)", () => {
     const { publisher } = await publisherFor();
     const verdict = await publisher.reconcile(intent(TEXT, new Date(NOW.getTime() - 90_000)));
 
-    expect(verdict).toEqual({ status: "posted", id: "1800000000000000007", time: postedAt });
+    expect(verdict).toEqual({
+      status: "posted",
+      id: "1800000000000000007",
+      time: postedAt,
+      url: `https://x.com/i/web/status/1800000000000000007`,
+    });
     const lookup = env.standIn.requestsOn("GET /2/users/:id/tweets");
     expect(lookup.map((r) => r.path)).toEqual(["/2/users/1000/tweets"]);
     expect(lookup[0]?.query["max_results"]).toBe("100");
@@ -73,7 +81,12 @@ describe("reconcile (SPEC §8)", () => {
     const { publisher } = await publisherFor();
     const verdict = await publisher.reconcile(intent(TEXT, new Date(NOW.getTime() - 90_000)));
 
-    expect(verdict).toEqual({ status: "posted", id: "1800000000000000009", time: postedAt });
+    expect(verdict).toEqual({
+      status: "posted",
+      id: "1800000000000000009",
+      time: postedAt,
+      url: `https://x.com/i/web/status/1800000000000000009`,
+    });
   });
 
   it("§8 a pending intent not among the account's posts becomes failed", async () => {
@@ -144,7 +157,7 @@ describe("doctor (issue 4 §5)", () => {
     const { publisher } = await publisherFor();
     const check = await publisher.check();
 
-    expect(check).toEqual({ name: "publisher", ok: true, detail: "X account @capbot_test (1000)" });
+    expect(check).toEqual({ name: "publisher x", ok: true, detail: "X account @capbot_test (1000)" });
   });
 
   it("wrong keys: not ok, and the fix names the four TW_ settings", async () => {
@@ -183,12 +196,14 @@ describe("charts (issue 7 §3)", () => {
 
   it("issue 7 uploads the chart (initialize, append, finalize), sets its alt text, and the post references the id", async () => {
     const { publisher } = await publisherFor();
-    const result = await publisher.publish({
-      intentId: "i1",
-      text: "Top Market Venues for BTC-USDT:\nBinance: 41.20%",
-      inReplyTo: null,
-      chart: { png, alt },
-    });
+    const result = await publisher.publish(
+      request({
+        intentId: "i1",
+        text: "Top Market Venues for BTC-USDT:\nBinance: 41.20%",
+        inReplyTo: null,
+        chart: { png, alt, width: 1200, height: 675 },
+      }),
+    );
 
     expect(env.standIn.requests.map((r) => r.route)).toEqual([
       "POST /2/media/upload/initialize",
@@ -214,12 +229,14 @@ describe("charts (issue 7 §3)", () => {
       body: { title: "Invalid Request", detail: "media type not accepted", status: 400 },
     });
     const { publisher } = await publisherFor();
-    const result = await publisher.publish({
-      intentId: "i1",
-      text: "Top Market Venues for BTC-USDT:\nBinance: 41.20%",
-      inReplyTo: null,
-      chart: { png, alt },
-    });
+    const result = await publisher.publish(
+      request({
+        intentId: "i1",
+        text: "Top Market Venues for BTC-USDT:\nBinance: 41.20%",
+        inReplyTo: null,
+        chart: { png, alt, width: 1200, height: 675 },
+      }),
+    );
 
     const post = env.standIn.requestsOn("POST /2/tweets");
     expect(post).toHaveLength(1);
@@ -236,12 +253,14 @@ describe("charts (issue 7 §3)", () => {
       body: { title: "Invalid Request", detail: "alt text too long", status: 400 },
     });
     const { publisher } = await publisherFor();
-    const result = await publisher.publish({
-      intentId: "i1",
-      text: "Top Market Venues for ETH-USDT:\nBinance: 41.20%",
-      inReplyTo: null,
-      chart: { png, alt },
-    });
+    const result = await publisher.publish(
+      request({
+        intentId: "i1",
+        text: "Top Market Venues for ETH-USDT:\nBinance: 41.20%",
+        inReplyTo: null,
+        chart: { png, alt, width: 1200, height: 675 },
+      }),
+    );
 
     expect(env.standIn.requestsOn("POST /2/tweets")[0]?.json).toEqual({
       text: "Top Market Venues for ETH-USDT:\nBinance: 41.20%",

@@ -1,0 +1,51 @@
+// How long a post's text may be on each network (SPEC §6): X counts twitter-text's weighted length,
+// Bluesky and Mastodon count grapheme clusters (what a reader sees as one character), Telegram counts
+// UTF-16 code units. One text goes to every configured network, so it must fit the strictest of them.
+
+import { fitsOnX } from "./message.js";
+
+export type TextLimit =
+  /** X: at most 280 weighted characters as twitter-text counts them, and valid for X. */
+  | { kind: "x" }
+  /** Bluesky (300) and Mastodon (the instance's `max_characters`). */
+  | { kind: "graphemes"; max: number }
+  /** Telegram: 1024 for a photo's caption, 4096 for a text message. */
+  | { kind: "utf16"; max: number };
+
+let segmenter: Intl.Segmenter | null = null;
+
+function graphemeCount(text: string): number {
+  segmenter ??= new Intl.Segmenter("en", { granularity: "grapheme" });
+  let count = 0;
+  for (const _ of segmenter.segment(text)) count++;
+  return count;
+}
+
+export function fitsLimit(text: string, limit: TextLimit): boolean {
+  switch (limit.kind) {
+    case "x":
+      return fitsOnX(text);
+    case "graphemes":
+      // A grapheme is at least one code unit: a text this short fits without counting.
+      return text.length <= limit.max || graphemeCount(text) <= limit.max;
+    case "utf16":
+      return text.length <= limit.max;
+  }
+}
+
+/** Whether the text fits every limit (the strictest decides). */
+export function fitsAll(text: string, limits: readonly TextLimit[]): boolean {
+  return limits.every((limit) => fitsLimit(text, limit));
+}
+
+/** How a limit reads in a sentence ("X's 280 weighted characters"). */
+export function describeLimit(limit: TextLimit): string {
+  switch (limit.kind) {
+    case "x":
+      return "280 weighted characters (X)";
+    case "graphemes":
+      return `${limit.max} characters`;
+    case "utf16":
+      return `${limit.max} UTF-16 code units`;
+  }
+}
