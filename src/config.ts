@@ -10,6 +10,7 @@ import { parseDuration } from "./core/duration.js";
 import type { PublisherName, RankBy } from "./core/types.js";
 import { ConfigError } from "./errors.js";
 import type { LogFormat, LogLevel } from "./log.js";
+import type { RequestSettings } from "./publish/retry.js";
 import { credentialsOf, mongoUri } from "./store/mongo-uri.js";
 
 export interface MongoSettings {
@@ -21,19 +22,38 @@ export interface MongoSettings {
   serverSelectionTimeoutMs: number;
 }
 
-export interface XSettings {
+export interface XSettings extends RequestSettings {
   consumerKey: string;
   consumerSecret: string;
   accessToken: string;
   accessSecret: string;
   /** X_API_BASE_URL, default https://api.x.com; requests go to `{baseUrl}/2/...`. */
   baseUrl: string;
-  /** Per request; default 15 s. */
-  timeoutMs: number;
-  /** Attempts in all for 5xx, timeouts and broken connections; default 3. */
-  maxAttempts: number;
-  /** A 429 whose reset is further away than this fails at once; default 60 s. */
-  maxRateLimitWaitMs: number;
+}
+
+export interface BlueskySettings extends RequestSettings {
+  /** BLUESKY_IDENTIFIER: the account's handle (`capbot.bsky.social`) or DID. */
+  identifier: string;
+  /** BLUESKY_APP_PASSWORD: an app password (Settings → App passwords), never the account password. Secret. */
+  appPassword: string;
+  /** BLUESKY_SERVICE: the account's PDS, default https://bsky.social (no trailing slash). */
+  service: string;
+}
+
+export interface MastodonSettings extends RequestSettings {
+  /** MASTODON_URL: the instance, e.g. https://mastodon.social (no trailing slash). */
+  url: string;
+  /** MASTODON_ACCESS_TOKEN: with `write:statuses write:media read:accounts`. Secret. */
+  accessToken: string;
+}
+
+export interface TelegramSettings extends RequestSettings {
+  /** TELEGRAM_BOT_TOKEN: from @BotFather, `123456:ABC…`. Secret; it is part of every Bot API URL. */
+  botToken: string;
+  /** TELEGRAM_CHAT_ID: the channel or chat, `@name` or a numeric id (`-100…` for channels). */
+  chatId: string;
+  /** TELEGRAM_API_BASE_URL: the Bot API root, default https://api.telegram.org (no trailing slash). */
+  apiBaseUrl: string;
 }
 
 export interface Config {
