@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     globalSetup: ["tests/global-setup.ts"],
+    // Workers are processes that inherit the environment the global setup prepared (NODE_EXTRA_CA_CERTS).
+    pool: "forks",
   },
 });

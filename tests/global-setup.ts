@@ -1,7 +1,15 @@
-// Compiles dist/ once before the suites that run the real CLI as a child process. Type errors are
-// reported by `npm run build` in CI; here the emitted JavaScript is what matters.
+// Before any suite: compiles dist/ (the suites that run the real CLI as a child process need it; type
+// errors are reported by `npm run build` and `npm run typecheck`), and makes the one throw-away TLS
+// certificate that every HTTPS stand-in serves and every client trusts (tests/tls.ts).
 import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
+import { makeCertificate, TLS_DIR_ENV } from "./tls.js";
 
-export default function setup(): void {
+export default function setup(): () => void {
   spawnSync(process.execPath, ["scripts/build-if-needed.mjs"], { stdio: "inherit" });
+  const certificate = makeCertificate();
+  // Set before the workers start, so that each inherits it (pool "forks", see vitest.config.ts).
+  process.env[TLS_DIR_ENV] = certificate.dir;
+  process.env["NODE_EXTRA_CA_CERTS"] = certificate.caFile;
+  return () => rmSync(certificate.dir, { recursive: true, force: true });
 }

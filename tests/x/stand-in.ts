@@ -2,13 +2,10 @@
 // request's OAuth 1.0a signature checked (oauth1.ts), every request recorded, and answers either
 // scripted per route by a test or given by a tiny simulation of X (account, posts, media, limits).
 
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { type CertificateFiles, suiteCertificate } from "../tls.js";
 import { baseStringUri, type Credentials, verifySignature } from "./oauth1.js";
 
 export const FAKE_KEYS: Credentials = {
@@ -54,48 +51,6 @@ interface StoredMedia {
   chunks: Buffer[];
   finalized: boolean;
   alt: string | null;
-}
-
-export interface CertificateFiles {
-  dir: string;
-  caFile: string;
-  ca: string;
-  key: string;
-  cert: string;
-}
-
-/** A self-signed certificate for localhost and 127.0.0.1 that is its own CA. */
-export function makeCertificate(): CertificateFiles {
-  const dir = mkdtempSync(join(tmpdir(), "capbot-x-cert-"));
-  const keyFile = join(dir, "key.pem");
-  const caFile = join(dir, "cert.pem");
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-keyout",
-      keyFile,
-      "-out",
-      caFile,
-      "-days",
-      "2",
-      "-subj",
-      "/CN=localhost",
-      "-addext",
-      "subjectAltName=DNS:localhost,IP:127.0.0.1",
-      "-addext",
-      "basicConstraints=critical,CA:TRUE",
-    ],
-    { stdio: "ignore" },
-  );
-  const cert = readFileSync(caFile, "utf8");
-  return { dir, caFile, ca: cert, cert, key: readFileSync(keyFile, "utf8") };
 }
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}): Reply => ({
@@ -432,20 +387,13 @@ function parseMultipart(raw: Buffer, contentType: string): Record<string, Buffer
   return fields;
 }
 
-/** A stand-in on a fresh certificate, started; `dispose` stops it and removes the certificate. */
+/** A stand-in on the suite's certificate, started; `dispose` stops it. */
 export async function startStandIn(): Promise<{
   standIn: XStandIn;
   certificate: CertificateFiles;
   dispose: () => Promise<void>;
 }> {
-  const certificate = makeCertificate();
+  const certificate = suiteCertificate();
   const standIn = await new XStandIn(certificate).start();
-  return {
-    standIn,
-    certificate,
-    dispose: async () => {
-      await standIn.stop();
-      rmSync(certificate.dir, { recursive: true, force: true });
-    },
-  };
+  return { standIn, certificate, dispose: () => standIn.stop() };
 }
