@@ -7,6 +7,7 @@ import { formatDuration } from "./core/duration.js";
 import { type Plan, plan } from "./core/plan.js";
 import type { Candidate, PostRecord, Snapshot } from "./core/types.js";
 import { exitCodeOf, NothingToPostError, PublishError } from "./errors.js";
+import { failpoint } from "./failpoints.js";
 import type { Logger } from "./log.js";
 import type { Chart, Publisher } from "./publish/port.js";
 import type { RunResult } from "./result.js";
@@ -57,11 +58,13 @@ async function cycle(
     if (!acquired) {
       return { ...result, status: "skipped", reason: "another capbot run holds the lock" };
     }
+    failpoint("after-lock");
   }
   try {
     if (!config.dryRun) {
       await deps.prepare?.();
       await reconcilePending(store, publisher, logger, runId);
+      failpoint("after-reconcile");
     }
 
     const snapshot = await store.snapshot({ granularity: config.granularity, from, to: asOf });
@@ -104,8 +107,10 @@ async function cycle(
       publisher: publisher.name,
       runId,
     });
+    failpoint("after-intent");
     let published: Awaited<ReturnType<Publisher["publish"]>>;
     try {
+      failpoint("before-publish");
       published = await publisher.publish({
         intentId,
         intentTime,
@@ -121,12 +126,14 @@ async function cycle(
       if (!uncertain) await store.markFailed(intentId, (err as Error).message, runId);
       throw err;
     }
+    failpoint("after-publish");
     await store.markPosted(intentId, {
       tweetId: published.id,
       time: published.time,
       inReplyTo: published.inReplyTo,
       media: published.media ?? null,
     });
+    failpoint("after-record");
     if (published.threadRestarted) {
       result.warnings.push(`the reply target ${decision.inReplyTo} is gone: started a new thread`);
     }
