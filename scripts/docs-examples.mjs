@@ -7,6 +7,7 @@
 //   …the output…
 //   ```
 //
+// A command may start with NAME=value words, its own environment, as in a shell.
 // The script plays one fixed session (SESSION below) in a fresh folder with a clean environment, on the
 // demo data at a fixed instant, and writes each command's output into every block that names it; with
 // `--check` it writes nothing and exits 1 when a block differs from what the build prints today.
@@ -49,10 +50,11 @@ const SESSION = [
   "capbot run --pair BTC-USD --as-of 2026-03-02T13:00:00Z",
   "capbot history",
   "capbot history --pair BTC-USD",
+  "CAPBOT_TOP=ten capbot preview",
   "capbot run --dry-run --as-of 2026-03-05T12:00:00Z",
 ];
 
-const MARKER = /(<!-- example: (capbot [^\n]*?) -->\n```[^\n]*\n)([\s\S]*?)(```)/g;
+const MARKER = /(<!-- example: ((?:[A-Z_]+=\S* )*capbot [^\n]*?) -->\n```[^\n]*\n)([\s\S]*?)(```)/g;
 
 /** README.md, CONTRIBUTING.md and every Markdown file under docs/. */
 function docFiles() {
@@ -144,11 +146,14 @@ function playSession() {
   try {
     for (const command of SESSION) {
       // A post to the second is printed to the second: each posting command starts in a second of its own.
-      if (/^capbot run\b/.test(command) && !command.includes("--dry-run")) sleepToNextSecond();
+      if (/\bcapbot run\b/.test(command) && !command.includes("--dry-run")) sleepToNextSecond();
       const start = Date.now();
-      const r = spawnSync(process.execPath, [CLI, ...command.split(" ").slice(1)], {
+      // Leading NAME=value words are the command's own environment, as in a shell.
+      const words = command.split(" ");
+      const own = words.slice(0, words.indexOf("capbot")).map((w) => w.split(/=(.*)/s).slice(0, 2));
+      const r = spawnSync(process.execPath, [CLI, ...words.slice(words.indexOf("capbot") + 1)], {
         cwd: dir,
-        env,
+        env: { ...env, ...Object.fromEntries(own) },
         encoding: "utf8",
         timeout: 120_000,
       });
