@@ -1,4 +1,5 @@
-// What `capbot demo` does: (re)fill the embedded store with the demo data set, relative to now.
+// What `capbot demo` does: (re)fill the embedded store with the demo data set, relative to now or to
+// --as-of (the same instant always gives the same data, which the docs' examples rely on).
 
 import type { Command } from "commander";
 import { openStore } from "../../adapters.js";
@@ -17,9 +18,11 @@ export async function demo(_opts: unknown, command: Command): Promise<void> {
   try {
     const store = await openStore(ctx.config);
     try {
-      const filled = await fillDemo(store, new Date());
+      const asOf = ctx.config.asOf;
+      const filled = await fillDemo(store, asOf ?? new Date());
+      const upTo = asOf === null ? "now" : asOf.toISOString();
       process.stdout.write(
-        `Filled the embedded store in ${ctx.config.dataDir} with the demo data set: ${filled.candles} candles up to now, ${filled.posts} legacy posts.\n`,
+        `Filled the embedded store in ${ctx.config.dataDir} with the demo data set: ${filled.candles} candles up to ${upTo}, ${filled.posts} legacy posts.\n`,
       );
     } finally {
       await store.close();
