@@ -1,9 +1,10 @@
-// Builds the configured store and publisher. Heavy adapters (MongoDB driver, X client) are imported
-// here lazily, so that `capbot --help` and embedded runs never load them.
+// Builds the configured store and publishers. Each adapter's module is imported here only when it is
+// configured, and the heavy clients (MongoDB driver, the networks' libraries) load inside them on first
+// use, so that `capbot --help`, dry runs and embedded runs never pay for what they do not use.
 
 import type { Config } from "./config.js";
+import type { PublisherName } from "./core/types.js";
 import type { Logger } from "./log.js";
-import { createLocalPublisher } from "./publish/local.js";
 import type { Publisher } from "./publish/port.js";
 import type { Store } from "./store/port.js";
 
@@ -27,10 +28,28 @@ export async function openStore(config: Config, options: OpenStoreOptions = {}):
   return openEmbeddedStore(config.dataDir, { readonly: options.readonly === true });
 }
 
-export async function openPublisher(config: Config, logger: Logger): Promise<Publisher> {
-  if (config.publisher === "x" && config.x) {
-    const { createXPublisher } = await import("./publish/x.js");
-    return createXPublisher(config.x, logger);
+/** The configured publishers, in the order a run publishes to them. */
+export async function openPublishers(config: Config, logger: Logger): Promise<Publisher[]> {
+  return Promise.all(config.publishers.map((name) => openPublisher(name, config, logger)));
+}
+
+async function openPublisher(name: PublisherName, config: Config, logger: Logger): Promise<Publisher> {
+  switch (name) {
+    case "x": {
+      const { createXPublisher } = await import("./publish/x.js");
+      return createXPublisher(required(config.x, name), logger);
+    }
+    case "local": {
+      const { createLocalPublisher } = await import("./publish/local.js");
+      return createLocalPublisher(config.dataDir);
+    }
+    default:
+      throw new Error(`the ${name} publisher is not built into this capbot`);
   }
-  return createLocalPublisher(config.dataDir);
+}
+
+/** The configuration guarantees a listed network's settings; this keeps the types honest. */
+function required<T>(settings: T | null, name: PublisherName): T {
+  if (settings === null) throw new Error(`the ${name} publisher has no settings`);
+  return settings;
 }

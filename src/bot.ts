@@ -1,21 +1,29 @@
-// One posting cycle (SPEC §3–8): lock → reconcile → snapshot → choose → compose → intent → publish →
-// record. The decisions are the core's; this module only sequences the store and the publisher, and
-// makes sure that a post is recorded exactly once whatever fails in between.
+// One posting cycle (SPEC §3–8a): lock → reconcile → snapshot → choose → compose → per publisher:
+// intent → (lease still ours?) → publish → record. The decisions are the core's; this module sequences
+// the store and the publishers (the parts live in src/bot/), and makes sure that a post is recorded
+// exactly once on each network whatever fails in between, and that a run which lost its lease posts nothing.
 
+import { LeaseKeeper } from "./bot/lease.js";
+import { emptyResult, settle } from "./bot/outcome.js";
+import { publishOne } from "./bot/publish.js";
+import { reconcilePending } from "./bot/reconcile.js";
 import type { Config } from "./config.js";
 import { formatDuration } from "./core/duration.js";
+import { allOf } from "./core/limits.js";
 import { type Plan, plan } from "./core/plan.js";
-import type { Candidate, PostRecord, Snapshot } from "./core/types.js";
-import { exitCodeOf, NothingToPostError, PublishError } from "./errors.js";
+import type { Candidate, PairPostState, Snapshot } from "./core/types.js";
+import { exitCodeOf, NothingToPostError } from "./errors.js";
 import { failpoint } from "./failpoints.js";
 import type { Logger } from "./log.js";
-import type { Chart, Publisher } from "./publish/port.js";
-import type { RunResult } from "./result.js";
+import type { Chart, Publisher, ReplyTarget } from "./publish/port.js";
+import type { PostOutcome, RunResult } from "./result.js";
+import { scrub } from "./secrets.js";
 import type { Store } from "./store/port.js";
 
 export interface CycleDeps {
   store: Store;
-  publisher: Publisher;
+  /** Where the post goes, in order; at least one. */
+  publishers: readonly Publisher[];
   logger: Logger;
   runId: string;
   now?: () => Date;
@@ -26,20 +34,23 @@ export interface CycleDeps {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** SPEC §3a: the volumes of this many windows before the window decide a spike. */
+const PRIOR_WINDOWS = 7;
 
 /**
  * Runs one cycle and never throws: a failure comes back as status "error" with its exit code, beside
- * whatever was decided before it (the pair and text of a post that X refused, say).
+ * whatever was decided before it (the pair and text of a post that a network refused, say).
  */
 export async function runCycle(config: Config, deps: CycleDeps): Promise<RunResult> {
   const now = deps.now ?? (() => new Date());
   const asOf = config.asOf ?? now();
   const from = new Date(asOf.getTime() - config.windowMs);
-  const result = emptyResult(config, deps.runId, asOf, from, deps.publisher.name);
+  const first = deps.publishers[0]?.name ?? "local";
+  const result = emptyResult(config, deps.runId, asOf, from, first);
   try {
     return await cycle(config, deps, now, asOf, from, result);
   } catch (err) {
-    return { ...result, status: "error", error: (err as Error).message, exitCode: exitCodeOf(err) };
+    return { ...result, status: "error", error: scrub((err as Error).message), exitCode: exitCodeOf(err) };
   }
 }
 
@@ -51,149 +62,145 @@ async function cycle(
   from: Date,
   result: RunResult,
 ): Promise<RunResult> {
-  const { store, publisher, logger, runId } = deps;
+  const { store, publishers, logger, runId } = deps;
+  if (config.dryRun) return dryRun(await decide(config, deps, asOf, from, result), publishers);
 
-  if (!config.dryRun) {
-    const acquired = await store.acquireLock(runId, config.lockLeaseMs, now());
-    if (!acquired) {
-      return { ...result, status: "skipped", reason: "another capbot run holds the lock" };
-    }
-    failpoint("after-lock");
+  if (!(await store.acquireLock(runId, config.lockLeaseMs, now()))) {
+    return { ...result, status: "skipped", skippedFor: "lock", reason: "another capbot run holds the lock" };
   }
+  failpoint("after-lock");
+  const lease = new LeaseKeeper(store, runId, config.lockLeaseMs, now, logger);
+  lease.start();
   try {
-    if (!config.dryRun) {
-      await deps.prepare?.();
-      await reconcilePending(store, publisher, logger, runId);
-      failpoint("after-reconcile");
+    await deps.prepare?.();
+    await reconcilePending(store, publishers, logger, runId);
+    failpoint("after-reconcile");
+    const decided = await decide(config, deps, asOf, from, result);
+    const { decision, targets } = decided;
+
+    const posts: PostOutcome[] = [];
+    const due: Publisher[] = [];
+    for (const publisher of publishers) {
+      const target = targets.get(publisher.name) ?? null;
+      const overBudget = await budgetUsedUp(config, store, publisher, now());
+      if (overBudget === null) due.push(publisher);
+      else posts.push(skipped(publisher, target, overBudget));
     }
+    if (due.length === 0) return settle(decided.result, posts);
 
-    const snapshot = await store.snapshot({ granularity: config.granularity, from, to: asOf });
-    result.skippedCandles = snapshot.skippedCandles;
-    if (snapshot.skippedCandles > 0) {
-      logger.warn({ skippedCandles: snapshot.skippedCandles }, "skipped candles with invalid values");
-    }
-    guardStaleness(snapshot, config, asOf, store);
-
-    const states = await store.postStates(publisher.name);
-    const decision = plan(snapshot, states, {
-      rankBy: config.rankBy,
-      top: config.top,
-      venues: config.venues,
-      labels: config.venueLabels,
-      pair: config.pair,
-    });
-    Object.assign(result, describePlan(decision));
-
-    if (config.dryRun) return { ...result, status: "dry-run" };
-
-    if (config.maxPostsPerDay !== null) {
-      const recent = await store.countPostsSince(publisher.name, new Date(now().getTime() - DAY_MS));
-      if (recent >= config.maxPostsPerDay) {
-        return {
-          ...result,
-          status: "skipped",
-          reason: `the daily budget of ${config.maxPostsPerDay} posts on ${publisher.name} is used up (${recent} in the last 24 h)`,
-        };
+    const chart = await buildChart(deps, decision, from, asOf, decided.result.warnings, logger);
+    const context = { store, lease, runId, leaseMs: config.lockLeaseMs, now, logger };
+    let leaseLost = false;
+    for (const publisher of due) {
+      const target = targets.get(publisher.name) ?? null;
+      if (leaseLost) {
+        posts.push(skipped(publisher, target, "not attempted: this run lost its lock lease"));
+        continue;
       }
+      const post = { pair: decision.pair, text: decision.text, chart, target };
+      const published = await publishOne(publisher, post, context);
+      posts.push(published.outcome);
+      decided.result.warnings.push(...published.warnings);
+      leaseLost = published.leaseLost;
     }
-
-    const chart = await buildChart(deps, decision, from, asOf, result.warnings, logger);
-    const intentTime = now();
-    const intentId = await store.insertIntent({
-      time: intentTime,
-      pair: decision.pair,
-      tweetText: decision.text,
-      inReplyTo: decision.inReplyTo,
-      publisher: publisher.name,
-      runId,
-    });
-    failpoint("after-intent");
-    let published: Awaited<ReturnType<Publisher["publish"]>>;
-    try {
-      failpoint("before-publish");
-      published = await publisher.publish({
-        intentId,
-        intentTime,
-        text: decision.text,
-        inReplyTo: decision.inReplyTo === null ? null : { id: decision.inReplyTo, thread: null },
-        chart,
-        deadline: new Date(now().getTime() + Math.max(config.lockLeaseMs / 2, 60_000)),
-        fence: async () => undefined,
-      });
-    } catch (err) {
-      // An uncertain outcome stays pending: the next run reconciles it instead of posting again.
-      const uncertain = !(err instanceof PublishError) || err.uncertain;
-      if (!uncertain) await store.markFailed(intentId, (err as Error).message, runId);
-      throw err;
-    }
-    failpoint("after-publish");
-    await store.markPosted(intentId, {
-      tweetId: published.id,
-      time: published.time,
-      inReplyTo: published.inReplyTo,
-      media: published.media ?? null,
-    });
-    failpoint("after-record");
-    if (published.threadRestarted) {
-      result.warnings.push(`the reply target ${decision.inReplyTo} is gone: started a new thread`);
-    }
-    result.warnings.push(...published.warnings);
-    return {
-      ...result,
-      status: "posted",
-      postId: published.id,
-      inReplyTo: published.inReplyTo,
-      media: published.media ?? null,
-    };
+    return settle(decided.result, inPublisherOrder(posts, publishers));
   } finally {
+    lease.stop();
     // A lock that cannot be released expires with its lease; it must not turn a recorded post into an error.
-    if (!config.dryRun) {
-      await store.releaseLock(runId).catch((err: unknown) => {
-        logger.warn({ err: (err as Error).message }, "could not release the lock; it expires with its lease");
-      });
-    }
+    await store.releaseLock(runId).catch((err: unknown) => {
+      logger.warn({ err: (err as Error).message }, "could not release the lock; it expires with its lease");
+    });
   }
 }
 
-/**
- * SPEC §8: intents left `pending` by a run that died. We hold the lock, so no other run is live and
- * every pending intent is dead — including one younger than the lease, which a takeover can find.
- */
-async function reconcilePending(
+interface Decided {
+  result: RunResult;
+  decision: Plan;
+  /** Each publisher's reply target for the chosen pair. */
+  targets: Map<string, ReplyTarget>;
+}
+
+/** Snapshot, staleness, plan: what a dry run shows and what a real run posts. */
+async function decide(
+  config: Config,
+  deps: CycleDeps,
+  asOf: Date,
+  from: Date,
+  result: RunResult,
+): Promise<Decided> {
+  const { store, publishers, logger } = deps;
+  const snapshot = await store.snapshot({
+    granularity: config.granularity,
+    from,
+    to: asOf,
+    priorWindows: config.anomalies.enabled ? PRIOR_WINDOWS : 0,
+  });
+  result.skippedCandles = snapshot.skippedCandles;
+  if (snapshot.skippedCandles > 0) {
+    logger.warn({ skippedCandles: snapshot.skippedCandles }, "skipped candles with invalid values");
+  }
+  guardStaleness(snapshot, config, asOf, store);
+
+  const states = await Promise.all(publishers.map((p) => store.postStates(p.name)));
+  const limits = await Promise.all(publishers.map((p) => p.textLimit()));
+  const decision = plan(snapshot, states[0] ?? [], {
+    rankBy: config.rankBy,
+    top: config.top,
+    venues: config.venues,
+    labels: config.venueLabels,
+    pair: config.pair,
+    limit: allOf(publishers.map((p, i) => ({ network: p.name, limit: limits[i] ?? { kind: "x" } }))),
+  });
+  const described: RunResult = { ...result, ...describePlan(decision) };
+  const targets = new Map<string, ReplyTarget>();
+  publishers.forEach((publisher, i) => {
+    const target = replyTarget(states[i] ?? [], decision.pair);
+    if (target !== null) targets.set(publisher.name, target);
+  });
+  described.inReplyTo = targets.get(publishers[0]?.name ?? "")?.id ?? null;
+  return { result: described, decision, targets };
+}
+
+/** A dry run writes nothing: every publisher is skipped, with the thread it would continue. */
+function dryRun({ result, targets }: Decided, publishers: readonly Publisher[]): RunResult {
+  const posts = publishers.map((p) => skipped(p, targets.get(p.name) ?? null, "dry run"));
+  return { ...result, status: "dry-run", posts };
+}
+
+/** SPEC §7: the thread tip of the pair on one publisher, with what that network needs to reply. */
+function replyTarget(states: PairPostState[], pair: string): ReplyTarget | null {
+  const state = states.find((s) => s.pair === pair);
+  return state?.threadTip ? { id: state.threadTip, thread: state.tipThread } : null;
+}
+
+function skipped(publisher: Publisher, target: ReplyTarget | null, reason: string): PostOutcome {
+  return {
+    publisher: publisher.name,
+    status: "skipped",
+    postId: null,
+    inReplyTo: target?.id ?? null,
+    url: null,
+    reason,
+  };
+}
+
+function inPublisherOrder(posts: PostOutcome[], publishers: readonly Publisher[]): PostOutcome[] {
+  const order = publishers.map((p) => p.name);
+  return [...posts].sort((a, b) => order.indexOf(a.publisher) - order.indexOf(b.publisher));
+}
+
+/** SPEC §8a: the publisher's counting posts of the last 24 h against its daily budget; why it is used up, or null. */
+async function budgetUsedUp(
+  config: Config,
   store: Store,
   publisher: Publisher,
-  logger: Logger,
-  runId: string,
-): Promise<void> {
-  const pending = (await store.pendingIntents()).filter((p) => p.runId !== runId);
-  for (const intent of pending) {
-    const outcome = await reconcileOne(publisher, intent);
-    if (outcome.status === "posted") {
-      await store.markPosted(intent.id, {
-        tweetId: outcome.id,
-        time: outcome.time,
-        inReplyTo: intent.inReplyTo,
-      });
-    } else if (outcome.status === "failed") {
-      await store.markFailed(intent.id, outcome.error);
-    } else {
-      await store.markUnknown(intent.id, outcome.reason);
-    }
-    logger.warn(
-      { intent: intent.id, pair: intent.pair, outcome: outcome.status },
-      "reconciled a pending post",
-    );
-  }
-}
-
-async function reconcileOne(publisher: Publisher, intent: PostRecord) {
-  if (intent.publisher !== publisher.name) {
-    return {
-      status: "unknown" as const,
-      reason: `left pending on ${intent.publisher}, which this run does not publish to`,
-    };
-  }
-  return publisher.reconcile(intent);
+  now: Date,
+): Promise<string | null> {
+  const budget = config.maxPostsPerDay[publisher.name];
+  if (budget === null) return null;
+  const recent = await store.countPostsSince(publisher.name, new Date(now.getTime() - DAY_MS));
+  if (recent < budget) return null;
+  return `the daily budget of ${budget} posts on ${publisher.name} is used up (${recent} in the last 24 h)`;
 }
 
 /** SPEC §3 stale data: never post shares from a feed that stopped. */
@@ -241,7 +248,6 @@ function describePlan(decision: Plan): Partial<RunResult> {
   return {
     pair: decision.pair,
     text: decision.text,
-    inReplyTo: decision.inReplyTo,
     candidates: decision.candidates.map(candidateJson),
     venues: decision.venues.map((v) => ({
       venue: v.venue,
@@ -259,33 +265,5 @@ function candidateJson(c: Candidate): RunResult["candidates"][number] {
     pair: c.pair,
     metric: c.metric,
     lastPostedAt: c.lastPostedAt ? c.lastPostedAt.toISOString() : null,
-  };
-}
-
-export function emptyResult(
-  config: Config,
-  runId: string,
-  asOf: Date,
-  from: Date,
-  publisher: RunResult["publisher"],
-): RunResult {
-  return {
-    status: "error",
-    pair: null,
-    text: null,
-    inReplyTo: null,
-    postId: null,
-    publisher,
-    rankBy: config.rankBy,
-    asOf: asOf.toISOString(),
-    window: { from: from.toISOString(), to: asOf.toISOString() },
-    granularity: config.granularity,
-    candidates: [],
-    venues: [],
-    skippedCandles: 0,
-    unpricedPairs: 0,
-    runId,
-    exitCode: 0,
-    warnings: [],
   };
 }

@@ -1,16 +1,19 @@
-// Configuration (SPEC §9): flags > environment > .env > config file > defaults, read and validated
-// once into one typed Config. A bad setting is a ConfigError that names the setting and where it came
-// from — never its value, which may be a secret.
+// Configuration (SPEC §9): flags > environment > .env > config file > defaults, read and validated once
+// into one typed Config. Every setting is defined once, in src/settings/registry.ts; every one that is
+// set is checked, used on this path or not. A bad setting is a ConfigError that names the setting and
+// where it came from — never its value, which may be a secret.
 
-import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseEnv } from "node:util";
-import { z } from "zod";
-import { parseDuration } from "./core/duration.js";
-import type { PublisherName, RankBy } from "./core/types.js";
+import { formatDuration } from "./core/duration.js";
+import { NETWORKS, type Network, PUBLISHER_NAMES, type PublisherName, type RankBy } from "./core/types.js";
 import { ConfigError } from "./errors.js";
 import type { LogFormat, LogLevel } from "./log.js";
 import type { RequestSettings } from "./publish/retry.js";
+import { parseDotEnv } from "./settings/dotenv.js";
+import { readSettingsFile } from "./settings/files.js";
+import { parseInstant } from "./settings/instant.js";
+import { Invalid } from "./settings/kinds.js";
+import { SETTINGS, type Setting, type SettingName, type ValueOf } from "./settings/registry.js";
 import { credentialsOf, mongoUri } from "./store/mongo-uri.js";
 
 export interface MongoSettings {
@@ -56,12 +59,23 @@ export interface TelegramSettings extends RequestSettings {
   apiBaseUrl: string;
 }
 
+export interface AnomalySettings {
+  enabled: boolean;
+  /** A fraction: 0.10 for 10%. */
+  maxPriceDeviation: number;
+  spikeFactor: number;
+}
+
 export interface Config {
   store: "embedded" | "mongodb";
-  publisher: PublisherName;
+  /** Where posts go, in the order a run publishes: the networks in SPEC order, then local. */
+  publishers: PublisherName[];
   dataDir: string;
   mongo: MongoSettings | null;
   x: XSettings | null;
+  bluesky: BlueskySettings | null;
+  mastodon: MastodonSettings | null;
+  telegram: TelegramSettings | null;
   rankBy: RankBy;
   top: number;
   venues: number;
@@ -71,11 +85,14 @@ export interface Config {
   granularity: string;
   /** null = the staleness guard is off. */
   maxDataAgeMs: number | null;
-  /** null = no daily budget. */
-  maxPostsPerDay: number | null;
+  anomalies: AnomalySettings;
+  minVenues: number;
+  /** The daily budget of each publisher; null = none. */
+  maxPostsPerDay: Record<PublisherName, number | null>;
   lockLeaseMs: number;
   venueLabels: Record<string, string>;
   chart: boolean;
+  serve: { port: number; host: string; token: string | null };
   logLevel: LogLevel;
   logFormat: LogFormat;
   /** Per invocation (flags only). */
@@ -86,89 +103,13 @@ export interface Config {
 }
 
 /** Where a setting's value came from, so an error can say where to look. */
-type Source = "flag" | "environment" | ".env" | "config file" | "default";
+type Source = "flag" | "environment" | ".env" | "config file";
 
 interface Raw {
-  value: string | undefined;
+  value: unknown;
   source: Source;
-}
-
-/** The config file's keys (camelCase); every value may also be given as a string. */
-const fileSchema = z
-  .object({
-    store: z.string(),
-    publisher: z.string(),
-    dataDir: z.string(),
-    mongodbUri: z.string(),
-    mongodbDb: z.string(),
-    ohlcvCollection: z.string(),
-    postsCollection: z.string(),
-    mongodbTimeout: z.union([z.string(), z.number()]),
-    xApiBaseUrl: z.string(),
-    xTimeout: z.union([z.string(), z.number()]),
-    xMaxAttempts: z.union([z.string(), z.number()]),
-    xMaxRateLimitWait: z.union([z.string(), z.number()]),
-    rankBy: z.string(),
-    top: z.union([z.string(), z.number()]),
-    venues: z.union([z.string(), z.number()]),
-    window: z.string(),
-    granularity: z.string(),
-    maxDataAge: z.string(),
-    maxPostsPerDay: z.union([z.string(), z.number()]),
-    lockLease: z.string(),
-    venueLabels: z.record(z.string(), z.string()),
-    chart: z.union([z.boolean(), z.string()]),
-    logLevel: z.string(),
-    logFormat: z.string(),
-  })
-  .partial()
-  .strict();
-
-type FileConfig = z.infer<typeof fileSchema>;
-
-/** Each setting: its environment name(s), its flag (commander's camelCase key) and its file key. */
-const SETTINGS = {
-  store: { env: ["CAPBOT_STORE"], file: "store" },
-  publisher: { env: ["CAPBOT_PUBLISHER"], file: "publisher" },
-  dataDir: { env: ["CAPBOT_DATA_DIR"], file: "dataDir", flag: "dataDir" },
-  mongodbUri: { env: ["MONGODB_URI"], file: "mongodbUri" },
-  mongodbUser: { env: ["MONGODB_USER"] },
-  mongodbPassword: { env: ["MONGODB_PASSWORD"] },
-  mongodbAddress: { env: ["MONGO_DB_ADDRESS", "MONGODB_ADDRESS"] },
-  mongodbDb: { env: ["MONGODB_DB"], file: "mongodbDb" },
-  ohlcvCollection: { env: ["CAPBOT_OHLCV_COLLECTION"], file: "ohlcvCollection" },
-  postsCollection: { env: ["CAPBOT_POSTS_COLLECTION"], file: "postsCollection" },
-  mongodbTimeout: { env: ["CAPBOT_MONGODB_TIMEOUT"], file: "mongodbTimeout" },
-  consumerKey: { env: ["TW_CONSUMER_KEY"] },
-  consumerSecret: { env: ["TW_CONSUMER_KEY_SECRET"] },
-  accessToken: { env: ["TW_ACCESS_TOKEN"] },
-  accessSecret: { env: ["TW_ACCESS_TOKEN_SECRET"] },
-  xApiBaseUrl: { env: ["X_API_BASE_URL"], file: "xApiBaseUrl" },
-  xTimeout: { env: ["X_TIMEOUT"], file: "xTimeout" },
-  xMaxAttempts: { env: ["X_MAX_ATTEMPTS"], file: "xMaxAttempts" },
-  xMaxRateLimitWait: { env: ["X_MAX_RATE_LIMIT_WAIT"], file: "xMaxRateLimitWait" },
-  rankBy: { env: ["CAPBOT_RANK_BY"], file: "rankBy", flag: "rankBy" },
-  top: { env: ["CAPBOT_TOP"], file: "top", flag: "top" },
-  venues: { env: ["CAPBOT_VENUES"], file: "venues", flag: "venues" },
-  window: { env: ["CAPBOT_WINDOW"], file: "window", flag: "window" },
-  granularity: { env: ["CAPBOT_GRANULARITY"], file: "granularity", flag: "granularity" },
-  maxDataAge: { env: ["CAPBOT_MAX_DATA_AGE"], file: "maxDataAge", flag: "maxDataAge" },
-  maxPostsPerDay: { env: ["CAPBOT_MAX_POSTS_PER_DAY"], file: "maxPostsPerDay" },
-  lockLease: { env: ["CAPBOT_LOCK_LEASE"], file: "lockLease" },
-  venueLabels: { env: ["CAPBOT_VENUE_LABELS"], file: "venueLabels" },
-  chart: { env: ["CAPBOT_CHART"], file: "chart", flag: "chart" },
-  logLevel: { env: ["LOG_LEVEL"], file: "logLevel", flag: "logLevel" },
-  logFormat: { env: ["LOG_FORMAT"], file: "logFormat" },
-} as const satisfies Record<string, { env: readonly string[]; file?: keyof FileConfig; flag?: string }>;
-
-type SettingName = keyof typeof SETTINGS;
-
-/** The name a person would set: the flag for flags, else the first environment variable. */
-function nameOf(setting: SettingName, source: Source): string {
-  const s: { env: readonly string[]; file?: string; flag?: string } = SETTINGS[setting];
-  if (source === "flag" && s.flag) return `--${s.flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-  if (source === "config file" && s.file) return `${s.file} (config file)`;
-  return s.env[0] ?? setting;
+  /** The name a person set: `--top`, `CAPBOT_PUBLISHER`, `top (config file)`. */
+  name: string;
 }
 
 export interface LoadOptions {
@@ -176,211 +117,208 @@ export interface LoadOptions {
   cwd?: string;
 }
 
+/** The X default budget: the free tier's 17 posts a day (SPEC §8a). */
+const X_FREE_TIER_POSTS = 17;
+
+/** The settings each network needs all of; a partial set is a mistake worth stopping for. */
+const CREDENTIALS: Readonly<Record<Network, readonly SettingName[]>> = {
+  x: ["consumerKey", "consumerSecret", "accessToken", "accessSecret"],
+  bluesky: ["blueskyIdentifier", "blueskyAppPassword"],
+  mastodon: ["mastodonUrl", "mastodonAccessToken"],
+  telegram: ["telegramBotToken", "telegramChatId"],
+};
+
+const NETWORK_LABEL: Readonly<Record<Network, string>> = {
+  x: "X",
+  bluesky: "Bluesky",
+  mastodon: "Mastodon",
+  telegram: "Telegram",
+};
+
 export function loadConfig(flags: Record<string, unknown>, options: LoadOptions = {}): Config {
-  const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
-  const dotenv = readDotEnv(cwd);
-  const file = readConfigFile(flags, env, dotenv, cwd);
+  const values = new Values(flags, options.env ?? process.env, cwd);
+  values.checkEverySetValue();
 
-  const get = (setting: SettingName): Raw => {
-    const s: { env: readonly string[]; file?: keyof FileConfig; flag?: string } = SETTINGS[setting];
-    if (s.flag !== undefined) {
-      const v = flags[s.flag];
-      if (v !== undefined && v !== null && v !== "") return { value: String(v), source: "flag" };
-    }
-    for (const name of s.env) {
-      const v = env[name];
-      // An empty variable counts as unset: GitHub Actions passes a missing secret as "".
-      if (v !== undefined && v.trim() !== "") return { value: v, source: "environment" };
-    }
-    for (const name of s.env) {
-      const v = dotenv[name];
-      if (v !== undefined && v.trim() !== "") return { value: v, source: ".env" };
-    }
-    if (s.file !== undefined) {
-      const v = file[s.file];
-      if (v !== undefined && typeof v !== "object") return { value: String(v), source: "config file" };
-    }
-    return { value: undefined, source: "default" };
-  };
-
-  const fail = (setting: SettingName, source: Source, expected: string): never => {
-    throw new ConfigError(`${nameOf(setting, source)} ${expected} (set in the ${source}).`);
-  };
-
-  const choice = <T extends string>(setting: SettingName, allowed: readonly T[], fallback: T): T => {
-    const { value, source } = get(setting);
-    if (value === undefined) return fallback;
-    const v = value.trim().toLowerCase();
-    if ((allowed as readonly string[]).includes(v)) return v as T;
-    return fail(setting, source, `must be one of ${allowed.join(", ")}`);
-  };
-
-  const integer = (setting: SettingName, min: number, max: number, fallback: number): number => {
-    const { value, source } = get(setting);
-    if (value === undefined) return fallback;
-    const v = value.trim();
-    const n = /^[0-9]+$/.test(v) ? Number(v) : Number.NaN;
-    if (!Number.isSafeInteger(n) || n < min || n > max) {
-      return fail(setting, source, `must be a whole number from ${min} to ${max}`);
-    }
-    return n;
-  };
-
-  const duration = (setting: SettingName, fallback: string, allowOff: boolean): number | null => {
-    const { value, source } = get(setting);
-    const text = (value ?? fallback).trim();
-    if (allowOff && text.toLowerCase() === "off") return null;
-    const ms = parseDuration(text);
-    if (ms === null || ms <= 0) {
-      return fail(setting, source, `must be a duration like 90m, 24h or 7d${allowOff ? ", or off" : ""}`);
-    }
-    return ms;
-  };
-
-  const text = (setting: SettingName, fallback: string): string => {
-    const { value } = get(setting);
-    return value === undefined ? fallback : value.trim();
-  };
-
-  const secret = (setting: SettingName): string | undefined => get(setting).value?.trim();
-
-  // The four X keys go together: a partial set is a mistake worth stopping for, not a reason to
-  // fall back silently to the local publisher.
-  const xKeys = {
-    consumerKey: secret("consumerKey"),
-    consumerSecret: secret("consumerSecret"),
-    accessToken: secret("accessToken"),
-    accessSecret: secret("accessSecret"),
-  };
-  const xKeyNames = ["consumerKey", "consumerSecret", "accessToken", "accessSecret"] as const;
-  const missingX = xKeyNames.filter((k) => xKeys[k] === undefined).map((k) => SETTINGS[k].env[0]);
-  const explicitPublisher = get("publisher").value !== undefined;
-  const publisher = choice<PublisherName>("publisher", ["x", "local"], missingX.length === 0 ? "x" : "local");
-  if (publisher === "x" && missingX.length > 0) {
-    throw new ConfigError(
-      `The X publisher needs ${missingX.join(", ")}${explicitPublisher ? " (CAPBOT_PUBLISHER is x)" : ""}.`,
-    );
-  }
-  if (!explicitPublisher && missingX.length > 0 && missingX.length < 4) {
-    throw new ConfigError(
-      `Only some X keys are set: also set ${missingX.join(", ")}, or unset the others to use the local publisher.`,
-    );
-  }
-
-  const mongoUri = buildMongoUri(get, fail);
-  const store = choice<"embedded" | "mongodb">(
-    "store",
-    ["embedded", "mongodb"],
-    mongoUri ? "mongodb" : "embedded",
-  );
-  if (store === "mongodb" && mongoUri === null) {
+  const mongo = mongoSettings(values);
+  const store = values.get("store") ?? (mongo ? "mongodb" : "embedded");
+  if (store === "mongodb" && mongo === null) {
     throw new ConfigError(
       "The MongoDB store needs MONGODB_URI, or MONGODB_USER, MONGODB_PASSWORD and MONGO_DB_ADDRESS.",
     );
   }
-
-  const baseUrl = text("xApiBaseUrl", "https://api.x.com").replace(/\/+$/, "");
-  if (!/^https:\/\/[^\s/]+/.test(baseUrl))
-    fail("xApiBaseUrl", get("xApiBaseUrl").source, "must be an https:// URL");
-
-  const windowRaw = get("window");
-  const windowMs = duration("window", "24h", false) as number;
-
-  const logFormatSetting = choice<"json" | "pretty" | "auto">(
-    "logFormat",
-    ["json", "pretty", "auto"],
-    "auto",
-  );
-  const logFormat: LogFormat =
-    logFormatSetting === "auto" ? (process.stderr.isTTY ? "pretty" : "json") : logFormatSetting;
-
-  const maxPosts = get("maxPostsPerDay").value;
-  const maxPostsPerDay =
-    maxPosts !== undefined && maxPosts.trim().toLowerCase() === "off"
-      ? null
-      : maxPosts !== undefined
-        ? integer("maxPostsPerDay", 1, 10_000, 17)
-        : publisher === "x"
-          ? 17
-          : null;
+  const publishers = choosePublishers(values);
+  const networks = networkSettings(values, publishers);
+  const lockLeaseMs = values.get("lockLease") ?? 10 * 60_000;
+  checkLease(values, networks, lockLeaseMs);
+  const windowMs = values.get("window") ?? 24 * 3_600_000;
 
   return {
     store,
-    publisher,
-    dataDir: resolve(cwd, text("dataDir", "./capbot-data")),
-    mongo:
-      mongoUri === null
-        ? null
-        : {
-            uri: mongoUri,
-            db: text("mongodbDb", "metrics"),
-            ohlcvCollection: text("ohlcvCollection", "ohlcv_db"),
-            postsCollection: text("postsCollection", "posts_db"),
-            serverSelectionTimeoutMs: duration("mongodbTimeout", "10s", false) as number,
-          },
-    x:
-      publisher === "x"
-        ? {
-            consumerKey: xKeys.consumerKey!,
-            consumerSecret: xKeys.consumerSecret!,
-            accessToken: xKeys.accessToken!,
-            accessSecret: xKeys.accessSecret!,
-            baseUrl,
-            timeoutMs: duration("xTimeout", "15s", false) as number,
-            maxAttempts: integer("xMaxAttempts", 1, 10, 3),
-            maxRateLimitWaitMs: duration("xMaxRateLimitWait", "60s", false) as number,
-          }
-        : null,
-    rankBy: choice<RankBy>("rankBy", ["usd", "quote", "volume"], "usd"),
-    top: integer("top", 1, 10_000, 100),
-    venues: integer("venues", 1, 50, 5),
+    publishers,
+    dataDir: resolve(cwd, values.get("dataDir") ?? "./capbot-data"),
+    mongo: store === "mongodb" ? mongo : null,
+    ...networks,
+    rankBy: values.get("rankBy") ?? "usd",
+    top: values.get("top") ?? 100,
+    venues: values.get("venues") ?? 5,
     windowMs,
-    windowText: (windowRaw.value ?? "24h").trim(),
-    granularity: text("granularity", "1h"),
-    maxDataAgeMs: duration("maxDataAge", "3h", true),
-    maxPostsPerDay,
-    lockLeaseMs: duration("lockLease", "10m", false) as number,
-    venueLabels: venueLabels(get, file, fail),
-    chart: bool("chart", get, fail, true),
-    logLevel: choice<LogLevel>(
-      "logLevel",
-      ["trace", "debug", "info", "warn", "error", "fatal", "silent"],
-      "info",
-    ),
-    logFormat,
+    windowText: values.raw("window") ? String(values.raw("window")?.value).trim() : "24h",
+    granularity: values.get("granularity") ?? "1h",
+    maxDataAgeMs: values.has("maxDataAge") ? (values.get("maxDataAge") ?? null) : 3 * 3_600_000,
+    anomalies: {
+      enabled: values.get("anomalies") ?? true,
+      maxPriceDeviation: values.get("maxPriceDeviation") ?? 0.1,
+      spikeFactor: values.get("spikeFactor") ?? 20,
+    },
+    minVenues: values.get("minVenues") ?? 2,
+    maxPostsPerDay: budgets(values),
+    lockLeaseMs,
+    venueLabels: values.get("venueLabels") ?? {},
+    chart: values.get("chart") ?? true,
+    serve: {
+      port: values.get("servePort") ?? 8080,
+      host: values.get("serveHost") ?? "127.0.0.1",
+      token: values.get("serveToken") ?? null,
+    },
+    logLevel: values.get("logLevel") ?? "info",
+    logFormat: logFormat(values.get("logFormat") ?? "auto"),
     dryRun: flags["dryRun"] === true,
     json: flags["json"] === true,
     asOf: asOfFlag(flags["asOf"]),
-    pair:
-      typeof flags["pair"] === "string" && flags["pair"].trim() !== ""
-        ? flags["pair"].trim().toUpperCase()
-        : null,
+    pair: pairFlag(flags["pair"]),
   };
 }
 
-/** The values that must never appear in any output, for the logger and the tests. */
+/** The values that must never appear in any output: every secret that is set, and Mongo's credentials. */
 export function secretValues(config: Config): string[] {
   const out: string[] = [];
   if (config.x)
     out.push(config.x.consumerKey, config.x.consumerSecret, config.x.accessToken, config.x.accessSecret);
+  if (config.bluesky) out.push(config.bluesky.appPassword);
+  if (config.mastodon) out.push(config.mastodon.accessToken);
+  if (config.telegram) out.push(config.telegram.botToken);
+  if (config.serve.token) out.push(config.serve.token);
   if (config.mongo) out.push(config.mongo.uri, ...credentialsOf(config.mongo.uri));
   return out.filter((s) => s.length > 0);
 }
 
-type Getter = (setting: SettingName) => Raw;
-type Fail = (setting: SettingName, source: Source, expected: string) => never;
+/** Every setting's raw value by precedence, parsed through its kind; errors name the setting. */
+class Values {
+  private readonly dotenv: Record<string, string>;
+  private readonly file: Record<string, unknown>;
+  private readonly parsed = new Map<SettingName, unknown>();
+
+  constructor(
+    private readonly flags: Record<string, unknown>,
+    private readonly env: NodeJS.ProcessEnv,
+    cwd: string,
+  ) {
+    const dotenvPath = resolve(cwd, ".env");
+    const dotenvText = readSettingsFile(dotenvPath, `The .env file ${dotenvPath}`);
+    this.dotenv = dotenvText === null ? {} : parseDotEnv(dotenvText, dotenvPath);
+    this.file = readConfigFile(flags, env, this.dotenv, cwd);
+  }
+
+  raw(name: SettingName): Raw | null {
+    const s: Setting<unknown> = SETTINGS[name];
+    if (s.flag !== undefined) {
+      const v = this.flags[s.flag];
+      if (v !== undefined && v !== null && v !== "")
+        return { value: v, source: "flag", name: flagName(s.flag) };
+    }
+    // An empty variable counts as unset: GitHub Actions passes a missing secret as "".
+    for (const env of s.env) {
+      const v = this.env[env];
+      if (v !== undefined && v.trim() !== "") return { value: v, source: "environment", name: env };
+    }
+    for (const env of s.env) {
+      const v = this.dotenv[env];
+      if (v !== undefined && v.trim() !== "") return { value: v, source: ".env", name: env };
+    }
+    if (s.file !== undefined && this.file[s.file] !== undefined) {
+      return { value: this.file[s.file], source: "config file", name: `${s.file} (config file)` };
+    }
+    return null;
+  }
+
+  has(name: SettingName): boolean {
+    return this.raw(name) !== null;
+  }
+
+  /** The parsed value, or undefined when the setting is not set. */
+  get<N extends SettingName>(name: N): ValueOf<N> | undefined {
+    if (this.parsed.has(name)) return this.parsed.get(name) as ValueOf<N>;
+    const raw = this.raw(name);
+    if (raw === null) return undefined;
+    let value: unknown;
+    try {
+      value = (SETTINGS[name] as Setting<unknown>).kind.parse(raw.value);
+    } catch (err) {
+      if (!(err instanceof Invalid)) throw err;
+      throw new ConfigError(`${raw.name} ${err.message} (set in the ${raw.source}).`);
+    }
+    this.parsed.set(name, value);
+    return value as ValueOf<N>;
+  }
+
+  /** A setting of a path not taken is still checked: a typo should not wait for the day that path is. */
+  checkEverySetValue(): void {
+    for (const name of Object.keys(SETTINGS) as SettingName[]) this.get(name);
+  }
+
+  /** The documented environment name of a setting (for messages about settings that are not set). */
+  envName(name: SettingName): string {
+    return SETTINGS[name].env[0] ?? name;
+  }
+}
+
+function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+function readConfigFile(
+  flags: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  dotenv: Record<string, string>,
+  cwd: string,
+): Record<string, unknown> {
+  const fromFlag = typeof flags["config"] === "string" && flags["config"].trim() !== "";
+  const named = fromFlag ? String(flags["config"]) : (env["CAPBOT_CONFIG"] ?? dotenv["CAPBOT_CONFIG"]);
+  const explicit = named !== undefined && named.trim() !== "";
+  const path = resolve(cwd, explicit ? named.trim() : "capbot.config.json");
+  const text = readSettingsFile(path, `The config file ${path}`);
+  if (text === null) {
+    if (explicit) {
+      throw new ConfigError(
+        `The config file named by ${fromFlag ? "--config" : "CAPBOT_CONFIG"} does not exist: ${path}.`,
+      );
+    }
+    return {};
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`The config file ${path} is not valid JSON.`);
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    throw new ConfigError(`The config file ${path} must hold one JSON object of settings.`);
+  }
+  const known = new Set(Object.values(SETTINGS).flatMap((s: Setting<unknown>) => (s.file ? [s.file] : [])));
+  for (const key of Object.keys(json)) {
+    if (!known.has(key)) throw new ConfigError(`The config file ${path} has an unknown setting: ${key}.`);
+  }
+  return json as Record<string, unknown>;
+}
 
 /** SPEC §9: MONGODB_URI, else mongodb+srv://USER:PASSWORD@ADDRESS (one definition: mongo-uri.ts). */
-function buildMongoUri(get: Getter, fail: Fail): string | null {
-  const uri = get("mongodbUri");
-  if (uri.value !== undefined && !/^mongodb(\+srv)?:\/\//.test(uri.value.trim())) {
-    fail("mongodbUri", uri.source, "must start with mongodb:// or mongodb+srv://");
-  }
-  const user = get("mongodbUser").value;
-  const password = get("mongodbPassword").value;
-  const address = get("mongodbAddress").value;
-  if (uri.value === undefined && (user !== undefined || password !== undefined || address !== undefined)) {
+function mongoSettings(values: Values): MongoSettings | null {
+  const user = values.get("mongodbUser");
+  const password = values.get("mongodbPassword");
+  const address = values.get("mongodbAddress");
+  const uri = values.get("mongodbUri");
+  if (uri === undefined && (user !== undefined || password !== undefined || address !== undefined)) {
     const missing = [
       user === undefined ? "MONGODB_USER" : null,
       password === undefined ? "MONGODB_PASSWORD" : null,
@@ -390,89 +328,166 @@ function buildMongoUri(get: Getter, fail: Fail): string | null {
       throw new ConfigError(`MongoDB credentials are incomplete: also set ${missing.join(", ")}.`);
     }
   }
-  return mongoUri({ uri: uri.value, user, password, address });
+  const built = mongoUri({ uri, user, password, address });
+  if (built === null) return null;
+  return {
+    uri: built,
+    db: values.get("mongodbDb") ?? "metrics",
+    ohlcvCollection: values.get("ohlcvCollection") ?? "ohlcv_db",
+    postsCollection: values.get("postsCollection") ?? "posts_db",
+    serverSelectionTimeoutMs: values.get("mongodbTimeout") ?? 10_000,
+  };
 }
 
-/** Venue label overrides: `okx=OKX,gateio=Gate` in the environment, an object in the config file. */
-function venueLabels(get: Getter, file: FileConfig, fail: Fail): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(file.venueLabels ?? {})) out[k.trim().toLowerCase()] = v.trim();
-  const raw = get("venueLabels");
-  if (raw.value !== undefined && raw.source !== "config file") {
-    for (const part of raw.value.split(",")) {
-      if (part.trim() === "") continue;
-      const eq = part.indexOf("=");
-      const key = part.slice(0, eq).trim().toLowerCase();
-      const label = part.slice(eq + 1).trim();
-      if (eq <= 0 || key === "" || label === "") {
-        fail("venueLabels", raw.source, "must look like venue=Label,venue2=Label2");
-      }
-      out[key] = label;
+/** The credentials of a network that are not set; empty when all are, or when none is. */
+function missingCredentials(values: Values, network: Network): { set: boolean; missing: string[] } {
+  const names = CREDENTIALS[network];
+  const missing = names.filter((n) => !values.has(n)).map((n) => values.envName(n));
+  return { set: missing.length < names.length, missing };
+}
+
+/**
+ * SPEC §9: CAPBOT_PUBLISHERS, else every network whose credentials are all set, else local. A partial
+ * set of a network's credentials is an error (never a silent fallback), and so is a named network
+ * without its credentials.
+ */
+function choosePublishers(values: Values): PublisherName[] {
+  for (const network of NETWORKS) {
+    const { set, missing } = missingCredentials(values, network);
+    if (set && missing.length > 0) {
+      throw new ConfigError(
+        `Only some ${NETWORK_LABEL[network]} settings are set: also set ${missing.join(", ")}, or unset the others.`,
+      );
     }
+  }
+  const named = values.get("publishers");
+  if (named !== undefined) {
+    const raw = values.raw("publishers");
+    for (const name of named) {
+      if (name === "local") continue;
+      const { missing } = missingCredentials(values, name);
+      if (missing.length > 0) {
+        throw new ConfigError(
+          `The ${NETWORK_LABEL[name]} publisher needs ${missing.join(", ")} (${raw?.name} names ${name}).`,
+        );
+      }
+    }
+    return PUBLISHER_NAMES.filter((p) => named.includes(p));
+  }
+  const configured = NETWORKS.filter((n) => missingCredentials(values, n).missing.length === 0);
+  return configured.length > 0 ? [...configured] : ["local"];
+}
+
+type NetworkSettings = Pick<Config, "x" | "bluesky" | "mastodon" | "telegram">;
+
+function networkSettings(values: Values, publishers: readonly PublisherName[]): NetworkSettings {
+  const requests: RequestSettings = {
+    timeoutMs: values.get("requestTimeout") ?? 15_000,
+    maxAttempts: values.get("maxAttempts") ?? 3,
+    maxRateLimitWaitMs: values.get("maxRateLimitWait") ?? 60_000,
+  };
+  const need = <T>(name: SettingName): T => values.get(name) as T;
+  return {
+    x: publishers.includes("x")
+      ? {
+          consumerKey: need("consumerKey"),
+          consumerSecret: need("consumerSecret"),
+          accessToken: need("accessToken"),
+          accessSecret: need("accessSecret"),
+          baseUrl: values.get("xApiBaseUrl") ?? "https://api.x.com",
+          timeoutMs: values.get("xTimeout") ?? 15_000,
+          maxAttempts: values.get("xMaxAttempts") ?? 3,
+          maxRateLimitWaitMs: values.get("xMaxRateLimitWait") ?? 60_000,
+        }
+      : null,
+    bluesky: publishers.includes("bluesky")
+      ? {
+          ...requests,
+          identifier: need("blueskyIdentifier"),
+          appPassword: need("blueskyAppPassword"),
+          service: values.get("blueskyService") ?? "https://bsky.social",
+        }
+      : null,
+    mastodon: publishers.includes("mastodon")
+      ? { ...requests, url: need("mastodonUrl"), accessToken: need("mastodonAccessToken") }
+      : null,
+    telegram: publishers.includes("telegram")
+      ? {
+          ...requests,
+          botToken: need("telegramBotToken"),
+          chatId: need("telegramChatId"),
+          apiBaseUrl: values.get("telegramApiBaseUrl") ?? "https://api.telegram.org",
+        }
+      : null,
+  };
+}
+
+/** The first backoff between attempts (publish/retry.ts); each next one doubles. */
+const BACKOFF_BASE_MS = 1_000;
+/** retry.ts waits this much past a rate limit's reset. */
+const RESET_MARGIN_MS = 1_000;
+
+/** One request with all its attempts, timeouts and waits between them, at worst. */
+function worstRequestMs(r: RequestSettings): number {
+  let total = r.maxAttempts * r.timeoutMs;
+  for (let attempt = 1; attempt < r.maxAttempts; attempt++) {
+    total += Math.max(BACKOFF_BASE_MS * 2 ** (attempt - 1), r.maxRateLimitWaitMs + RESET_MARGIN_MS);
+  }
+  return total;
+}
+
+/**
+ * SPEC §8a: a publish must end well inside the lease. Each publish gets half the lease (its deadline
+ * cuts any attempt or wait that would pass it); a lease so short that even one request, with its
+ * attempts, timeouts and rate-limit waits, could outlast that half is refused, naming the settings.
+ */
+function checkLease(values: Values, networks: NetworkSettings, leaseMs: number): void {
+  const budgetMs = leaseMs / 2;
+  const named: Record<Network, string> = {
+    x: "X_TIMEOUT, X_MAX_ATTEMPTS and X_MAX_RATE_LIMIT_WAIT",
+    bluesky: "CAPBOT_REQUEST_TIMEOUT, CAPBOT_MAX_ATTEMPTS and CAPBOT_MAX_RATE_LIMIT_WAIT",
+    mastodon: "CAPBOT_REQUEST_TIMEOUT, CAPBOT_MAX_ATTEMPTS and CAPBOT_MAX_RATE_LIMIT_WAIT",
+    telegram: "CAPBOT_REQUEST_TIMEOUT, CAPBOT_MAX_ATTEMPTS and CAPBOT_MAX_RATE_LIMIT_WAIT",
+  };
+  for (const network of NETWORKS) {
+    const settings = networks[network];
+    if (settings === null) continue;
+    const worst = worstRequestMs(settings);
+    if (worst > budgetMs) {
+      const lease = values.raw("lockLease")?.name ?? "CAPBOT_LOCK_LEASE";
+      throw new ConfigError(
+        `${lease} is too short for ${NETWORK_LABEL[network]}: one request with ${named[network]} could take ${formatDuration(worst)}, and a publish must end within half the lease. Raise ${lease} or lower those settings.`,
+      );
+    }
+  }
+}
+
+function budgets(values: Values): Record<PublisherName, number | null> {
+  const set = values.get("maxPostsPerDay") ?? {};
+  const out = {} as Record<PublisherName, number | null>;
+  for (const name of PUBLISHER_NAMES) {
+    const given = set[name];
+    out[name] = given !== undefined ? given : name === "x" ? X_FREE_TIER_POSTS : null;
   }
   return out;
 }
 
-function bool(setting: SettingName, get: Getter, fail: Fail, fallback: boolean): boolean {
-  const { value, source } = get(setting);
-  if (value === undefined) return fallback;
-  const v = value.trim().toLowerCase();
-  if (["1", "true", "on", "yes"].includes(v)) return true;
-  if (["0", "false", "off", "no"].includes(v)) return false;
-  return fail(setting, source, "must be on or off");
+function logFormat(setting: "json" | "pretty" | "auto"): LogFormat {
+  if (setting !== "auto") return setting;
+  return process.stderr.isTTY ? "pretty" : "json";
 }
 
 function asOfFlag(value: unknown): Date | null {
   if (value === undefined || value === null || value === "") return null;
-  const text = String(value).trim();
-  // A date without a zone would be read in the machine's zone; the bot speaks UTC only.
-  const hasZone = /(Z|[+-]\d\d:?\d\d)$/i.test(text) || /^\d{4}-\d\d-\d\d$/.test(text);
-  const d = new Date(text);
-  if (!hasZone || Number.isNaN(d.getTime())) {
-    throw new ConfigError("--as-of must be an ISO 8601 instant with a zone, like 2026-03-02T12:00:00Z.");
+  const instant = parseInstant(String(value));
+  if (instant === null) {
+    throw new ConfigError(
+      "--as-of must be a real instant in ISO 8601 with a zone, like 2026-03-02T12:00:00Z (a date alone means midnight UTC).",
+    );
   }
-  return d;
+  return instant;
 }
 
-function readDotEnv(cwd: string): Record<string, string> {
-  const path = resolve(cwd, ".env");
-  if (!existsSync(path)) return {};
-  try {
-    return parseEnv(readFileSync(path, "utf8")) as Record<string, string>;
-  } catch {
-    throw new ConfigError(`The .env file in ${cwd} could not be read.`);
-  }
-}
-
-function readConfigFile(
-  flags: Record<string, unknown>,
-  env: NodeJS.ProcessEnv,
-  dotenv: Record<string, string>,
-  cwd: string,
-): FileConfig {
-  const named =
-    (typeof flags["config"] === "string" ? flags["config"] : undefined) ??
-    env["CAPBOT_CONFIG"] ??
-    dotenv["CAPBOT_CONFIG"];
-  const path = resolve(cwd, named && named.trim() !== "" ? named : "capbot.config.json");
-  if (!existsSync(path)) {
-    if (named && named.trim() !== "") {
-      const by = typeof flags["config"] === "string" ? "--config" : "CAPBOT_CONFIG";
-      throw new ConfigError(`The config file named by ${by} does not exist: ${path}.`);
-    }
-    return {};
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, "utf8"));
-  } catch {
-    throw new ConfigError(`The config file ${path} is not valid JSON.`);
-  }
-  const parsed = fileSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = issue?.path.join(".") || (issue && "keys" in issue ? String(issue.keys) : "");
-    throw new ConfigError(`The config file ${path} has a bad or unknown setting: ${key}.`);
-  }
-  return parsed.data;
+function pairFlag(value: unknown): string | null {
+  return typeof value === "string" && value.trim() !== "" ? value.trim().toUpperCase() : null;
 }

@@ -9,24 +9,29 @@ import type { Logger } from "./log.js";
 import type { RunStatus } from "./result.js";
 import type { RunOutcome } from "./schedule/scheduler.js";
 
-const RUN_STATUSES: readonly RunStatus[] = ["posted", "dry-run", "skipped", "error"];
+const RUN_STATUSES: readonly RunStatus[] = ["posted", "partial", "dry-run", "skipped", "error"];
 
 export interface MetricsOptions {
-  publisher: PublisherName;
+  publishers: readonly PublisherName[];
   /** /healthz answers 503 once this many runs in a row have failed. */
   healthMaxFailures: number;
-  /** The publisher's last successful post before this process started, from the store's history. */
-  lastPostAt?: Date | null;
+  /** /healthz answers 503 once runs have been skipped for the lock for longer than two leases (SPEC §8a). */
+  lockLeaseMs: number;
+  /** Each publisher's last successful post before this process started, from the store's history. */
+  lastPostAt?: ReadonlyMap<PublisherName, Date>;
   now?: () => Date;
 }
 
 export interface Health {
   ok: boolean;
   body: {
-    status: "ok" | "failing";
+    status: "ok" | "failing" | "locked-out";
     consecutiveFailures: number;
     maxFailures: number;
+    /** Since when every run has been skipped because another run holds the lock, or null. */
+    skippedForLockSince: string | null;
     lastRun: { status: RunStatus; exitCode: number | null; finishedAt: string } | null;
+    /** The latest successful post on any publisher. */
     lastPostAt: string | null;
   };
 }
@@ -44,9 +49,9 @@ export async function createMetrics(options: MetricsOptions): Promise<Metrics> {
   const registry = new prom.Registry();
   prom.collectDefaultMetrics({ register: registry });
 
-  const lastPost = new Map<string, Date>();
-  if (options.lastPostAt) lastPost.set(options.publisher, options.lastPostAt);
+  const lastPost = new Map<string, Date>(options.lastPostAt ?? []);
   let consecutiveFailures = 0;
+  let skippedForLockSince: Date | null = null;
   let lastRun: Health["body"]["lastRun"] = null;
 
   const runs = new prom.Counter({
@@ -63,7 +68,7 @@ export async function createMetrics(options: MetricsOptions): Promise<Metrics> {
     labelNames: ["publisher"],
     registers: [registry],
   });
-  posts.inc({ publisher: options.publisher }, 0);
+  for (const publisher of options.publishers) posts.inc({ publisher }, 0);
 
   const duration = new prom.Histogram({
     name: "capbot_run_duration_seconds",
@@ -96,14 +101,16 @@ export async function createMetrics(options: MetricsOptions): Promise<Metrics> {
       runs.inc({ status: outcome.status });
       duration.observe(outcome.durationSeconds);
       const result = outcome.result;
-      if (outcome.status === "posted" && result) {
-        posts.inc({ publisher: result.publisher });
-        lastPost.set(result.publisher, outcome.finishedAt);
+      for (const post of result?.posts ?? []) {
+        if (post.status !== "posted") continue;
+        posts.inc({ publisher: post.publisher });
+        lastPost.set(post.publisher, outcome.finishedAt);
       }
-      if ((outcome.status === "posted" || outcome.status === "dry-run") && result) {
+      if (result && result.status !== "skipped" && result.status !== "error")
         skipped.set(result.skippedCandles);
-      }
       consecutiveFailures = outcome.status === "error" ? consecutiveFailures + 1 : 0;
+      const lockedOut = outcome.status === "skipped" && result?.skippedFor === "lock";
+      skippedForLockSince = lockedOut ? (skippedForLockSince ?? outcome.finishedAt) : null;
       lastRun = {
         status: outcome.status,
         exitCode: result?.exitCode ?? null,
@@ -111,15 +118,21 @@ export async function createMetrics(options: MetricsOptions): Promise<Metrics> {
       };
     },
     health() {
-      const ok = consecutiveFailures < options.healthMaxFailures;
+      const failing = consecutiveFailures >= options.healthMaxFailures;
+      // A lock nobody releases (a stuck run, a hand-made lock) must not look healthy for ever.
+      const lockedOut =
+        skippedForLockSince !== null &&
+        now().getTime() - skippedForLockSince.getTime() > 2 * options.lockLeaseMs;
+      const latest = [...lastPost.values()].sort((a, b) => b.getTime() - a.getTime())[0];
       return {
-        ok,
+        ok: !failing && !lockedOut,
         body: {
-          status: ok ? "ok" : "failing",
+          status: failing ? "failing" : lockedOut ? "locked-out" : "ok",
           consecutiveFailures,
           maxFailures: options.healthMaxFailures,
+          skippedForLockSince: skippedForLockSince?.toISOString() ?? null,
           lastRun,
-          lastPostAt: lastPost.get(options.publisher)?.toISOString() ?? null,
+          lastPostAt: latest?.toISOString() ?? null,
         },
       };
     },

@@ -1,14 +1,32 @@
 // The outcome of one `capbot run`: what `--json` prints (SPEC §9), what the summary event logs, what
-// the GitHub step summary and the metrics are made from. One definition, shared by every reporter.
+// the GitHub step summary, the metrics and the page are made from. One definition, shared by every reporter.
 
 import type { PublisherName, RankBy } from "./core/types.js";
 
-export type RunStatus = "posted" | "dry-run" | "skipped" | "error";
+export type RunStatus = "posted" | "partial" | "dry-run" | "skipped" | "error";
+
+/** What happened on one publisher (SPEC §9 `posts[]`). */
+export interface PostOutcome {
+  publisher: PublisherName;
+  /** `pending`: the post may be out; the next run reconciles it. `skipped`: not attempted (see reason). */
+  status: "posted" | "failed" | "pending" | "skipped";
+  postId: string | null;
+  /** The reply target used (or, in a dry run or when skipped, the one that would be used). */
+  inReplyTo: string | null;
+  url: string | null;
+  /** When failed or pending: what went wrong, in one sentence. */
+  error?: string;
+  /** When skipped: why (a dry run, the daily budget, the lease lost before this publisher). */
+  reason?: string;
+  /** Not in the JSON: local publisher's chart file, or the network's media id. */
+  media?: string | null;
+}
 
 export interface RunResult {
   status: RunStatus;
   pair: string | null;
   text: string | null;
+  /** The first publisher's reply target and post id (SPEC §9: with one publisher, the only one). */
   inReplyTo: string | null;
   postId: string | null;
   publisher: PublisherName;
@@ -20,11 +38,15 @@ export interface RunResult {
   candidates: { pair: string; metric: number; lastPostedAt: string | null }[];
   /** All venues of the pair with volume, by volume. */
   venues: { venue: string; label: string; volume: number; share: number }[];
+  /** One per publisher, in the order they were published to. */
+  posts: PostOutcome[];
   skippedCandles: number;
   unpricedPairs: number;
   /** When skipped. */
   reason?: string;
-  /** When error. */
+  /** Not in the JSON: why the whole run was skipped — the lock held by another run, or every budget used up. */
+  skippedFor?: "lock" | "budget";
+  /** When error or partial. */
   error?: string;
   /** Not in SPEC's object; extra fields a reader may use: the run's id and the exit code. */
   runId: string;
@@ -35,6 +57,4 @@ export interface RunResult {
   lines?: { label: string; text: string; hundredths: number }[];
   /** Things a person should know that are not problems (the demo data was loaded). */
   notices?: string[];
-  /** Local publisher: path of the chart written beside the outbox; X: the uploaded media id. */
-  media?: string | null;
 }

@@ -1,10 +1,11 @@
-// One whole `capbot run`: open the store and the publisher, fill an empty embedded store with the demo
+// One whole `capbot run`: open the store and the publishers, fill an empty embedded store with the demo
 // data, run the cycle, log the one summary event, write the GitHub step summary, close everything.
 // Never throws: every failure comes back as a RunResult with status "error" and its exit code.
 
 import { randomUUID } from "node:crypto";
-import { openPublisher, openStore } from "./adapters.js";
-import { emptyResult, runCycle } from "./bot.js";
+import { openPublishers, openStore } from "./adapters.js";
+import { emptyResult } from "./bot/outcome.js";
+import { runCycle } from "./bot.js";
 import type { Config } from "./config.js";
 import type { Plan } from "./core/plan.js";
 import { generateDemo } from "./demo.js";
@@ -23,16 +24,16 @@ export async function runOnce(config: Config, logger: Logger, options: RunOption
   const runId = randomUUID();
   const started = performance.now();
   let store: Store | null = null;
-  let publisher: Publisher | null = null;
+  let publishers: Publisher[] = [];
   let result: RunResult;
   const notices: string[] = [];
   try {
     store = await openStore(config, { readonly: config.dryRun });
     const opened = store;
-    publisher = await openPublisher(config, logger);
+    publishers = await openPublishers(config, logger);
     result = await runCycle(config, {
       store,
-      publisher,
+      publishers,
       logger,
       runId,
       now,
@@ -51,12 +52,18 @@ export async function runOnce(config: Config, logger: Logger, options: RunOption
   } catch (err) {
     const asOf = config.asOf ?? now();
     result = {
-      ...emptyResult(config, runId, asOf, new Date(asOf.getTime() - config.windowMs), config.publisher),
+      ...emptyResult(
+        config,
+        runId,
+        asOf,
+        new Date(asOf.getTime() - config.windowMs),
+        config.publishers[0] ?? "local",
+      ),
       error: (err as Error).message,
       exitCode: exitCodeOf(err),
     };
   } finally {
-    await publisher?.close?.().catch(() => undefined);
+    await Promise.all(publishers.map((p) => p.close?.().catch(() => undefined)));
     await store?.close().catch(() => undefined);
   }
   if (result.status === "error" && result.exitCode === 0) result.exitCode = 1;
@@ -73,8 +80,8 @@ export async function runOnce(config: Config, logger: Logger, options: RunOption
  * and never removes anything (posts imported before the first run stay).
  */
 async function fillIfEmpty(config: Config, store: Store, now: Date): Promise<string | null> {
-  if (store.kind !== "embedded" || config.publisher !== "local" || (await store.countCandles()) > 0)
-    return null;
+  const localOnly = config.publishers.length === 1 && config.publishers[0] === "local";
+  if (store.kind !== "embedded" || !localOnly || (await store.countCandles()) > 0) return null;
   const keepPosts = (await store.history({ limit: 1 })).length > 0;
   const filled = await fillDemo(store, now, { clear: false, posts: !keepPosts });
   return `The embedded store was empty: filled it with the demo data set (${filled.candles} candles, ${filled.posts} legacy posts).`;
@@ -131,7 +138,9 @@ function logRunSummary(logger: Logger, result: RunResult, durationMs: number): v
     skippedCandles: result.skippedCandles,
     exitCode: result.exitCode,
     ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}),
-    ...(result.media ? { media: result.media } : {}),
+    ...(result.posts.length > 0
+      ? { posts: result.posts.map((p) => ({ publisher: p.publisher, status: p.status, postId: p.postId })) }
+      : {}),
     ...(result.reason ? { reason: result.reason } : {}),
     ...(result.error ? { error: result.error } : {}),
   };

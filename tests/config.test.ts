@@ -42,14 +42,14 @@ describe("§9 configuration", () => {
   it("defaults: embedded store, local publisher, usd, top 100, 5 venues, 24h of 1h candles, 3h max age", () => {
     const c = load({}, {});
     expect(c.store).toBe("embedded");
-    expect(c.publisher).toBe("local");
+    expect(c.publishers).toEqual(["local"]);
     expect(c.rankBy).toBe("usd");
     expect(c.top).toBe(100);
     expect(c.venues).toBe(5);
     expect(c.windowMs).toBe(24 * 3_600_000);
     expect(c.granularity).toBe("1h");
     expect(c.maxDataAgeMs).toBe(3 * 3_600_000);
-    expect(c.maxPostsPerDay).toBeNull();
+    expect(c.maxPostsPerDay).toEqual({ x: 17, bluesky: null, mastodon: null, telegram: null, local: null });
     expect(c.dataDir.endsWith("capbot-data")).toBe(true);
   });
 
@@ -68,8 +68,8 @@ describe("§9 configuration", () => {
 
   it("the publisher is x when all four TW_ keys are set, with a budget of 17 a day", () => {
     const c = load({}, FAKE_X);
-    expect(c.publisher).toBe("x");
-    expect(c.maxPostsPerDay).toBe(17);
+    expect(c.publishers).toEqual(["x"]);
+    expect(c.maxPostsPerDay.x).toBe(17);
     expect(c.x?.baseUrl).toBe("https://api.x.com");
     expect(secretValues(c)).toEqual(expect.arrayContaining(Object.values(FAKE_X)));
   });

@@ -2,7 +2,7 @@
 // Bluesky and Mastodon count grapheme clusters (what a reader sees as one character), Telegram counts
 // UTF-16 code units. One text goes to every configured network, so it must fit the strictest of them.
 
-import { fitsOnX } from "./message.js";
+import { fitsOnX, type LengthLimit } from "./message.js";
 
 export type TextLimit =
   /** X: at most 280 weighted characters as twitter-text counts them, and valid for X. */
@@ -21,7 +21,7 @@ function graphemeCount(text: string): number {
   return count;
 }
 
-export function fitsLimit(text: string, limit: TextLimit): boolean {
+function fitsLimit(text: string, limit: TextLimit): boolean {
   switch (limit.kind) {
     case "x":
       return fitsOnX(text);
@@ -33,16 +33,20 @@ export function fitsLimit(text: string, limit: TextLimit): boolean {
   }
 }
 
-/** Whether the text fits every limit (the strictest decides). */
-export function fitsAll(text: string, limits: readonly TextLimit[]): boolean {
-  return limits.every((limit) => fitsLimit(text, limit));
+/** The length a text must fit to go to every one of the networks (the strictest decides), as one limit. */
+export function allOf(limits: readonly { network: string; limit: TextLimit }[]): LengthLimit {
+  return {
+    fits: (text) => limits.every(({ limit }) => fitsLimit(text, limit)),
+    describe:
+      limits.map(({ network, limit }) => `${describeLimit(limit)} (${network})`).join(" and ") ||
+      "any length",
+  };
 }
 
-/** How a limit reads in a sentence ("X's 280 weighted characters"). */
-export function describeLimit(limit: TextLimit): string {
+function describeLimit(limit: TextLimit): string {
   switch (limit.kind) {
     case "x":
-      return "280 weighted characters (X)";
+      return "280 weighted characters";
     case "graphemes":
       return `${limit.max} characters`;
     case "utf16":

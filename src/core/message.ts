@@ -20,11 +20,20 @@ export function fitsOnX(text: string): boolean {
   return parsed.valid && parsed.weightedLength <= 280;
 }
 
+/** The length a text must fit (SPEC §6): a test, and how the limit reads in a sentence. */
+export interface LengthLimit {
+  fits: (text: string) => boolean;
+  describe: string;
+}
+
+const X_LIMIT: LengthLimit = { fits: fitsOnX, describe: "280 weighted characters (X)" };
+
 /** A figure that is not a plain non-negative decimal would mean a bug upstream: never print it. */
 const PRINTABLE_FIGURE = /^(?:<0\.01|[0-9]+\.[0-9]{2})$/;
 
 /**
- * The text for `pair`, with as many of the top `k` venues as fit (at least one, when `k` >= 1). Throws
+ * The text for `pair`, with as many of the top `k` venues as `limit` allows (X's 280 weighted characters
+ * unless told otherwise; at least one venue, when `k` >= 1). Throws
  * when no venue has volume, or when even one venue does not fit (an override label that is far too long).
  */
 export function composeMessage(
@@ -32,6 +41,7 @@ export function composeMessage(
   venues: { venue: string; volume: number }[],
   k: number,
   labels: Record<string, string>,
+  limit: LengthLimit = X_LIMIT,
 ): { text: string; lines: ShareLine[]; k: number } {
   const withVolume = byVolume(venues).length;
   if (withVolume === 0) throw new CapbotError(`${pair} has no venue with volume to report`);
@@ -45,9 +55,9 @@ export function composeMessage(
       }
     }
     const text = renderMessage(pair, lines);
-    if (fitsOnX(text)) return { text, lines, k: shown };
+    if (limit.fits(text)) return { text, lines, k: shown };
   }
   throw new CapbotError(
-    `The message for ${pair} does not fit in 280 characters even with one venue; shorten its venue labels`,
+    `The message for ${pair} does not fit in ${limit.describe} even with one venue; shorten its venue labels`,
   );
 }

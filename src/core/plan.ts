@@ -4,7 +4,7 @@
 import { NothingToPostError } from "../errors.js";
 import { exactSum } from "./exact.js";
 import { venueLabel } from "./labels.js";
-import { composeMessage } from "./message.js";
+import { composeMessage, type LengthLimit } from "./message.js";
 import { rankPairs } from "./rank.js";
 import { orderForPosting } from "./select.js";
 import { byVolume, type ShareLine } from "./shares.js";
@@ -18,6 +18,8 @@ export interface PlanOptions {
   labels: Record<string, string>;
   /** `--pair`: posts this pair, whether or not it is a candidate. */
   pair: string | null;
+  /** The length every configured network takes (SPEC §6); X's 280 weighted characters when absent. */
+  limit?: LengthLimit;
 }
 
 export interface Plan {
@@ -69,7 +71,7 @@ export function plan(snapshot: Snapshot, states: PairPostState[], options: PlanO
     share: Math.min(1, market.volume / total),
   }));
 
-  const message = composeMessage(pair, withVolume, options.venues, options.labels);
+  const message = composeMessage(pair, withVolume, options.venues, options.labels, options.limit);
   return {
     pair,
     text: message.text,

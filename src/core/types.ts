@@ -44,6 +44,8 @@ export interface SnapshotQuery {
   granularity: string;
   from: Date;
   to: Date;
+  /** Windows of equal length just before `from` whose volumes the snapshot also gives (SPEC §3a); 0 or absent: none. */
+  priorWindows?: number;
 }
 
 /** One pair on one venue, over the counted candles of the window (duplicates already removed). */

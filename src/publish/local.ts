@@ -27,8 +27,8 @@ export function createLocalPublisher(dataDir: string, now: () => Date = () => ne
   const outbox = join(dataDir, OUTBOX_FILE);
   return {
     name: "local",
-    // The local timeline takes any text; the configured networks' limits decide.
-    textLimit: async () => ({ kind: "utf16", max: Number.MAX_SAFE_INTEGER }),
+    // The local timeline stands in for X when trying capbot: it shows the text X would get.
+    textLimit: async () => ({ kind: "x" }),
 
     async publish(request: PublishRequest): Promise<PublishResult> {
       const id = randomUUID();

@@ -3,8 +3,7 @@
 // opening the logs.
 
 import { appendFile } from "node:fs/promises";
-import { xPostUrl } from "../publish/x-url.js";
-import type { RunResult } from "../result.js";
+import type { PostOutcome, RunResult } from "../result.js";
 
 const TOP = 10;
 
@@ -33,6 +32,8 @@ function heading(result: RunResult): string {
   switch (result.status) {
     case "posted":
       return `## capbot posted${pair}`;
+    case "partial":
+      return `## capbot posted${pair} on some networks only (exit ${result.exitCode})`;
     case "dry-run":
       return `## capbot dry run${pair}: nothing was posted`;
     case "skipped":
@@ -43,21 +44,54 @@ function heading(result: RunResult): string {
 }
 
 function outcome(result: RunResult): string[] {
-  const thread = result.inReplyTo ? `in reply to ${code(result.inReplyTo)}` : "as a new thread";
   switch (result.status) {
-    case "posted": {
-      const where =
-        result.publisher === "x" && result.postId
-          ? `[View the post on X](${xPostUrl(result.postId)})`
-          : `Written to the local outbox as ${code(result.postId ?? "?")}`;
-      return [`${where}, ${thread}.`, ...warnings(result)];
-    }
+    case "posted":
+    case "partial":
+      return [...result.posts.map(postLine), ...warnings(result)];
     case "dry-run":
-      return [`This is the text that would have been posted on ${result.publisher}, ${thread}.`];
+      return [
+        `This is the text that would have been posted on ${result.posts.map((p) => p.publisher).join(", ")}.`,
+        "",
+        ...result.posts.map(postLine),
+      ];
     case "skipped":
       return [`Reason: ${inert(result.reason ?? "not given")}`];
     case "error":
-      return [`Error: ${inert(result.error ?? "not given")}`, ...warnings(result)];
+      return [
+        `Error: ${inert(result.error ?? "not given")}`,
+        ...result.posts.map(postLine),
+        ...warnings(result),
+      ];
+  }
+}
+
+const NETWORK_NAMES: Readonly<Record<string, string>> = {
+  x: "X",
+  bluesky: "Bluesky",
+  mastodon: "Mastodon",
+  telegram: "Telegram",
+  local: "the local timeline",
+};
+
+/** One publisher's line: a link to the post, or what stopped it. */
+function postLine(post: PostOutcome): string {
+  const thread = post.inReplyTo ? `in reply to ${code(post.inReplyTo)}` : "as a new thread";
+  const name = NETWORK_NAMES[post.publisher] ?? post.publisher;
+  switch (post.status) {
+    case "posted": {
+      if (post.publisher === "local")
+        return `- Written to the local outbox as ${code(post.postId ?? "?")}, ${thread}.`;
+      const where = post.url
+        ? `[View the post on ${name}](${post.url})`
+        : `Posted on ${name} as ${code(post.postId ?? "?")}`;
+      return `- ${where}, ${thread}.`;
+    }
+    case "failed":
+      return `- ${name}: failed: ${inert(post.error ?? "not given")}`;
+    case "pending":
+      return `- ${name}: may have gone out; the next run looks for it: ${inert(post.error ?? "")}`;
+    case "skipped":
+      return `- ${name}: ${inert(post.reason ?? "skipped")}, ${thread}.`;
   }
 }
 

@@ -3,6 +3,7 @@
 
 import { openStore } from "../adapters.js";
 import type { Config } from "../config.js";
+import type { PublisherName } from "../core/types.js";
 import type { Logger } from "../log.js";
 import type { Metrics, MetricsServer } from "../metrics.js";
 import type { RunResult } from "../result.js";
@@ -27,8 +28,9 @@ export async function runScheduleService(
   if (settings.metricsPort !== null) {
     const { createMetrics, serveMetrics } = await import("../metrics.js");
     metrics = await createMetrics({
-      publisher: config.publisher,
+      publishers: config.publishers,
       healthMaxFailures: settings.healthMaxFailures,
+      lockLeaseMs: config.lockLeaseMs,
       lastPostAt: await lastPostAt(config, logger),
     });
     server = await serveMetrics(metrics, { port: settings.metricsPort, host: settings.metricsHost }, logger);
@@ -50,27 +52,28 @@ export async function runScheduleService(
 }
 
 /**
- * The publisher's last successful post before this process started, so that
+ * Each publisher's last successful post before this process started, so that
  * capbot_seconds_since_last_post means the same after a restart. Best effort: without it the series
  * only appears after the first post.
  */
-async function lastPostAt(config: Config, logger: Logger): Promise<Date | null> {
+async function lastPostAt(config: Config, logger: Logger): Promise<Map<PublisherName, Date>> {
+  const out = new Map<PublisherName, Date>();
   try {
     const store = await openStore(config, { readonly: true });
     try {
-      const posts = await store.history({ limit: 100 });
-      const last = posts.find(
-        (p) => p.publisher === config.publisher && (p.status === "posted" || p.status === null),
-      );
-      return last?.time ?? null;
+      for (const post of await store.history({ limit: 100 })) {
+        const publisher = post.publisher as PublisherName;
+        if (!config.publishers.includes(publisher) || out.has(publisher)) continue;
+        if (post.status === "posted" || post.status === null) out.set(publisher, post.time);
+      }
     } finally {
       await store.close();
     }
   } catch (err) {
     logger.warn(
       { err: (err as Error).message },
-      "could not read the last post time; the metric starts empty",
+      "could not read the last post times; the metric starts empty",
     );
-    return null;
   }
+  return out;
 }

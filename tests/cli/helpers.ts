@@ -1,6 +1,6 @@
 // Runs the built CLI (dist/, compiled by the global setup) as a child process, as a user would.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -61,4 +61,17 @@ export function ejsonCandle(
     close,
     volume,
   };
+}
+
+/**
+ * Lets the lease of a killed run run out without waiting for it (a lease is at least a minute): the
+ * lock file keeps its owner, with an expiry in the past — exactly what the file says once time has passed.
+ */
+export function expireLease(dataDir: string): void {
+  const path = join(dataDir, "capbot.lock");
+  const lease = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+  writeFileSync(
+    path,
+    `${JSON.stringify({ ...lease, expiresAt: new Date(Date.now() - 1_000).toISOString() })}\n`,
+  );
 }

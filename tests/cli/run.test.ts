@@ -125,6 +125,7 @@ describe("capbot run on imported data (SPEC §3–7, §9)", () => {
       "granularity",
       "candidates",
       "venues",
+      "posts",
       "skippedCandles",
       "unpricedPairs",
     ]);

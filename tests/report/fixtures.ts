@@ -22,6 +22,15 @@ export function runResult(overrides: Partial<RunResult> = {}): RunResult {
       { venue: "binance", label: "Binance", volume: 60, share: 0.6 },
       { venue: "okx", label: "OKX", volume: 40, share: 0.4 },
     ],
+    posts: [
+      {
+        publisher: "x",
+        status: "posted",
+        postId: "1890000000000000001",
+        inReplyTo: null,
+        url: "https://x.com/i/web/status/1890000000000000001",
+      },
+    ],
     skippedCandles: 0,
     unpricedPairs: 0,
     runId: "run-test-1",

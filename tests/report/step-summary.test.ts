@@ -15,7 +15,20 @@ const twelveCandidates = Array.from({ length: 12 }, (_, i) => ({
 
 describe("step summary", () => {
   it("posted on X: the pair, the text, the link to the post and the thread", () => {
-    const md = stepSummaryMarkdown(runResult({ inReplyTo: "1880000000000000009" }));
+    const md = stepSummaryMarkdown(
+      runResult({
+        inReplyTo: "1880000000000000009",
+        posts: [
+          {
+            publisher: "x",
+            status: "posted",
+            postId: "1890000000000000001",
+            inReplyTo: "1880000000000000009",
+            url: "https://x.com/i/web/status/1890000000000000001",
+          },
+        ],
+      }),
+    );
     expect(md).toMatch(/^## capbot posted BTC-USDT\n/);
     expect(md).toContain("[View the post on X](https://x.com/i/web/status/1890000000000000001)");
     expect(md).toContain("in reply to `1880000000000000009`");
@@ -41,17 +54,70 @@ describe("step summary", () => {
   });
 
   it("posted locally: no link to X, the outbox id instead", () => {
-    const md = stepSummaryMarkdown(runResult({ publisher: "local", postId: "local-42" }));
+    const md = stepSummaryMarkdown(
+      runResult({
+        publisher: "local",
+        postId: "local-42",
+        posts: [{ publisher: "local", status: "posted", postId: "local-42", inReplyTo: null, url: null }],
+      }),
+    );
     expect(md).not.toContain("x.com");
     expect(md).toContain("Written to the local outbox as `local-42`, as a new thread.");
   });
 
   it("dry run: says plainly that nothing was posted, and shows the text it would post", () => {
-    const md = stepSummaryMarkdown(runResult({ status: "dry-run", postId: null }));
+    const md = stepSummaryMarkdown(
+      runResult({
+        status: "dry-run",
+        postId: null,
+        posts: [
+          { publisher: "x", status: "skipped", postId: null, inReplyTo: null, url: null, reason: "dry run" },
+        ],
+      }),
+    );
     expect(md).toMatch(/^## capbot dry run BTC-USDT: nothing was posted\n/);
     expect(md).toContain("would have been posted on x");
     expect(md).toContain("Top Market Venues for BTC-USDT:");
     expect(md).not.toContain("x.com/i/web/status");
+  });
+
+  it("partial: a link where it posted, the failure where it did not", () => {
+    const md = stepSummaryMarkdown(
+      runResult({
+        status: "partial",
+        exitCode: 4,
+        error: "Bluesky refused the login",
+        posts: [
+          {
+            publisher: "x",
+            status: "posted",
+            postId: "1",
+            inReplyTo: null,
+            url: "https://x.com/i/web/status/1",
+          },
+          {
+            publisher: "bluesky",
+            status: "failed",
+            postId: null,
+            inReplyTo: null,
+            url: null,
+            error: "Bluesky refused the login",
+          },
+          {
+            publisher: "telegram",
+            status: "pending",
+            postId: null,
+            inReplyTo: "7",
+            url: null,
+            error: "no answer",
+          },
+        ],
+      }),
+    );
+    expect(md).toMatch(/^## capbot posted BTC-USDT on some networks only \(exit 4\)\n/);
+    expect(md).toContain("- [View the post on X](https://x.com/i/web/status/1), as a new thread.");
+    expect(md).toContain("- Bluesky: failed: Bluesky refused the login");
+    expect(md).toContain("- Telegram: may have gone out; the next run looks for it: no answer");
   });
 
   it("skipped: the reason", () => {

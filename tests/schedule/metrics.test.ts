@@ -27,6 +27,10 @@ function outcome(status: RunStatus, overrides: Partial<RunOutcome> = {}): RunOut
     result: runResult({
       status,
       publisher: "local",
+      posts:
+        status === "posted"
+          ? [{ publisher: "local", status: "posted", postId: "p-1", inReplyTo: null, url: null }]
+          : [],
       skippedCandles: 7,
       exitCode: status === "error" ? 5 : 0,
     }),
@@ -44,12 +48,14 @@ function sample(text: string, series: string): number | undefined {
 
 describe("/metrics", () => {
   it("starts with every run status at 0 and no seconds-since-last-post sample", async () => {
-    const get = await serve(await createMetrics({ publisher: "local", healthMaxFailures: 3 }));
+    const get = await serve(
+      await createMetrics({ publishers: ["local"], healthMaxFailures: 3, lockLeaseMs: 600_000 }),
+    );
     const res = await get("/metrics");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
     const text = await res.text();
-    for (const status of ["posted", "dry-run", "skipped", "error"]) {
+    for (const status of ["posted", "partial", "dry-run", "skipped", "error"]) {
       expect(sample(text, `capbot_runs_total{status="${status}"}`)).toBe(0);
     }
     expect(sample(text, 'capbot_posts_total{publisher="local"}')).toBe(0);
@@ -60,7 +66,12 @@ describe("/metrics", () => {
 
   it("counts runs by status and posts by publisher, and times the runs", async () => {
     let now = T0;
-    const metrics = await createMetrics({ publisher: "local", healthMaxFailures: 3, now: () => now });
+    const metrics = await createMetrics({
+      publishers: ["local"],
+      healthMaxFailures: 3,
+      lockLeaseMs: 600_000,
+      now: () => now,
+    });
     const get = await serve(metrics);
     metrics.record(outcome("posted"));
     metrics.record(outcome("skipped", { result: runResult({ status: "skipped", skippedCandles: 0 }) }));
@@ -83,28 +94,42 @@ describe("/metrics", () => {
   it("knows the last post from before the process started", async () => {
     const now = new Date(T0.getTime() + 3_600_000);
     const get = await serve(
-      await createMetrics({ publisher: "x", healthMaxFailures: 3, lastPostAt: T0, now: () => now }),
+      await createMetrics({
+        publishers: ["x"],
+        healthMaxFailures: 3,
+        lockLeaseMs: 600_000,
+        lastPostAt: new Map([["x", T0]]),
+        now: () => now,
+      }),
     );
     const text = await (await get("/metrics")).text();
     expect(sample(text, 'capbot_seconds_since_last_post{publisher="x"}')).toBe(3600);
   });
 
   it("answers 404 elsewhere", async () => {
-    const get = await serve(await createMetrics({ publisher: "local", healthMaxFailures: 3 }));
+    const get = await serve(
+      await createMetrics({ publishers: ["local"], healthMaxFailures: 3, lockLeaseMs: 600_000 }),
+    );
     expect((await get("/")).status).toBe(404);
   });
 });
 
 describe("/healthz", () => {
   it("is 200 before any run", async () => {
-    const get = await serve(await createMetrics({ publisher: "local", healthMaxFailures: 3 }));
+    const get = await serve(
+      await createMetrics({ publishers: ["local"], healthMaxFailures: 3, lockLeaseMs: 600_000 }),
+    );
     const res = await get("/healthz");
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: "ok", consecutiveFailures: 0, lastRun: null });
   });
 
   it("is 503 after N failed runs in a row, and 200 again after a success", async () => {
-    const metrics = await createMetrics({ publisher: "local", healthMaxFailures: 3 });
+    const metrics = await createMetrics({
+      publishers: ["local"],
+      healthMaxFailures: 3,
+      lockLeaseMs: 600_000,
+    });
     const get = await serve(metrics);
     metrics.record(outcome("error"));
     metrics.record(outcome("error"));
@@ -117,6 +142,7 @@ describe("/healthz", () => {
       status: "failing",
       consecutiveFailures: 3,
       maxFailures: 3,
+      skippedForLockSince: null,
       lastRun: { status: "error", exitCode: 5, finishedAt: T0.toISOString() },
       lastPostAt: null,
     });
@@ -125,8 +151,41 @@ describe("/healthz", () => {
     expect((await get("/healthz")).status).toBe(200);
   });
 
+  it("§8a is 503 once runs have been skipped for the lock for longer than two leases, 200 again after a run", async () => {
+    let now = T0;
+    const metrics = await createMetrics({
+      publishers: ["local"],
+      healthMaxFailures: 3,
+      lockLeaseMs: 600_000,
+      now: () => now,
+    });
+    const get = await serve(metrics);
+    const lockedOut = (at: Date): RunOutcome => ({
+      ...outcome("skipped", { finishedAt: at }),
+      result: runResult({ status: "skipped", skippedFor: "lock", posts: [] }),
+    });
+    metrics.record(lockedOut(T0));
+    now = new Date(T0.getTime() + 20 * 60_000);
+    metrics.record(lockedOut(now));
+    expect((await get("/healthz")).status).toBe(200);
+    now = new Date(T0.getTime() + 20 * 60_000 + 1);
+    const stuck = await get("/healthz");
+    expect(stuck.status).toBe(503);
+    expect(await stuck.json()).toMatchObject({ status: "locked-out", skippedForLockSince: T0.toISOString() });
+    // A run skipped for its budget is not locked out.
+    metrics.record({
+      ...outcome("skipped"),
+      result: runResult({ status: "skipped", skippedFor: "budget", posts: [] }),
+    });
+    expect((await get("/healthz")).status).toBe(200);
+  });
+
   it("counts dry runs and skipped runs as successes", async () => {
-    const metrics = await createMetrics({ publisher: "local", healthMaxFailures: 1 });
+    const metrics = await createMetrics({
+      publishers: ["local"],
+      healthMaxFailures: 1,
+      lockLeaseMs: 600_000,
+    });
     const get = await serve(metrics);
     metrics.record(outcome("error"));
     expect((await get("/healthz")).status).toBe(503);

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { expireLease } from "../cli/helpers.js";
 import { leakedSecrets } from "./harness.js";
 import { FAKE_KEYS, startStandIn, X_ANSWERS } from "./stand-in.js";
 
@@ -210,16 +211,16 @@ describe("capbot run → X (end to end)", () => {
 
   it("§8 killed after X received the post and before it answered: the next run reconciles, no second POST", async () => {
     env.standIn.script("POST /2/tweets", { hang: true, act: true });
-    const lease = { CAPBOT_LOCK_LEASE: "1s", CAPBOT_MAX_POSTS_PER_DAY: "1" };
-    const dying = start(["run", "--json", "--as-of", AS_OF], lease);
+    const budget = { CAPBOT_MAX_POSTS_PER_DAY: "1" };
+    const dying = start(["run", "--json", "--as-of", AS_OF], budget);
     await env.standIn.received("POST /2/tweets");
     dying.child.kill("SIGKILL");
     expect((await dying.exit).signal).toBe("SIGKILL");
     const [pending] = await history();
     expect(pending).toMatchObject({ status: "pending" });
 
-    await new Promise((r) => setTimeout(r, 1500));
-    const next = runJson(await cli(["run", "--json", "--as-of", AS_OF], lease));
+    expireLease(join(dir, "data"));
+    const next = runJson(await cli(["run", "--json", "--as-of", AS_OF], budget));
 
     expect(env.standIn.requestsOn("POST /2/tweets")).toHaveLength(1);
     const [storedId] = [...env.standIn.posts.keys()];

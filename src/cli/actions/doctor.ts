@@ -2,10 +2,11 @@
 // each line ✔ or ✘ with a one-line fix. Exit 0 when all pass, else the exit code of the first failure.
 
 import type { Command } from "commander";
-import { openPublisher, openStore } from "../../adapters.js";
+import { openPublishers, openStore } from "../../adapters.js";
 import type { Config } from "../../config.js";
 import { ConfigError, EXIT, exitCodeOf } from "../../errors.js";
 import type { createLogger } from "../../log.js";
+import { lockCheck, unreadableLock } from "../../report/lock.js";
 import { failedCheck } from "../../store/mongo-doctor.js";
 import type { Check } from "../../store/port.js";
 import { contextOf } from "../context.js";
@@ -49,7 +50,7 @@ async function runChecks(command: Command): Promise<Check[]> {
     {
       name: "settings",
       ok: true,
-      detail: `store ${config.store}${config.store === "embedded" ? ` (${config.dataDir})` : ` (database ${config.mongo?.db})`}, publisher ${config.publisher}, rank by ${config.rankBy}, window ${config.windowText} of ${config.granularity} candles`,
+      detail: `store ${config.store}${config.store === "embedded" ? ` (${config.dataDir})` : ` (database ${config.mongo?.db})`}, publishers ${config.publishers.join(", ")}, rank by ${config.rankBy}, window ${config.windowText} of ${config.granularity} candles`,
     },
   ];
 
@@ -64,6 +65,12 @@ async function runChecks(command: Command): Promise<Check[]> {
         to: asOf,
       };
       checks.push(...(await store.doctor(query, config.maxDataAgeMs, asOf)));
+      checks.push(
+        await store.lockInfo().then(
+          (lock) => lockCheck(lock, now, config.lockLeaseMs),
+          (err: unknown) => unreadableLock((err as Error).message),
+        ),
+      );
     } finally {
       await store.close();
     }
@@ -75,14 +82,14 @@ async function runChecks(command: Command): Promise<Check[]> {
   }
 
   try {
-    const publisher = await openPublisher(config, logger);
+    const publishers = await openPublishers(config, logger);
     try {
-      checks.push(await publisher.check());
+      for (const publisher of publishers) checks.push(await publisher.check());
     } finally {
-      await publisher.close?.();
+      await Promise.all(publishers.map((p) => p.close?.()));
     }
   } catch (err) {
-    checks.push({ name: "publisher", ok: false, detail: (err as Error).message, exitCode: EXIT.publish });
+    checks.push({ name: "publishers", ok: false, detail: (err as Error).message, exitCode: EXIT.publish });
   }
   return checks;
 }
