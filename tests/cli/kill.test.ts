@@ -27,7 +27,6 @@ const MIN_ITERATIONS = 8;
 /** The spec's order for the data below (usd: BTC 1.4 M, ETH 0.78 M, SOL 0.2 M). */
 const ROTATION = ["BTC-USDT", "ETH-USDT", "SOL-USD"];
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 interface OutboxLine {
