@@ -258,6 +258,21 @@ describe("exactly once: the Idempotency-Key (SPEC §8)", () => {
     expect(result).toMatchObject({ inReplyTo: "110000000000000000", threadRestarted: false });
   });
 
+  it("an unanswered reply, then its target gone, then the new thread refused: still uncertain", async () => {
+    standIn.script(
+      STATUSES,
+      { hang: true },
+      MASTODON_ANSWERS.replyTargetGone,
+      ...Array(3).fill(MASTODON_ANSWERS.unavailable),
+    );
+    const { publisher } = publisherFor({ timeoutMs: 200 });
+    const err = await publishError(publisher.publish(post({ inReplyTo: "109999999999999999" })));
+
+    expect(standIn.requestsOn(STATUSES)).toHaveLength(5);
+    expect(err.message).toContain("503");
+    expect(err.uncertain).toBe(true);
+  });
+
   it("every attempt timed out: uncertain, so the intent stays pending for reconciliation", async () => {
     standIn.script(STATUSES, { hang: true }, { hang: true }, { hang: true });
     const { publisher } = publisherFor({ timeoutMs: 200 });

@@ -40,14 +40,27 @@ export class MastodonCallError extends Error {
     /** Some attempt may have reached the instance and been acted on. */
     readonly maybeSent: boolean,
     readonly attempts: number,
-    action: Action,
-    host: string,
-    now: Date,
-    why: GiveUpCause = "final",
+    private readonly action: Action,
+    private readonly host: string,
+    private readonly at: Date,
+    private readonly why: GiveUpCause = "final",
   ) {
-    const sentence = describeFailure(failure, action, host, now);
+    const sentence = describeFailure(failure, action, host, at);
     super(why === "deadline" ? `${sentence} The publish's time ran out before another attempt.` : sentence);
     this.name = "MastodonCallError";
+  }
+
+  /** The same failure, after an earlier call for the same status went unanswered. */
+  afterUnanswered(): MastodonCallError {
+    return new MastodonCallError(
+      this.failure,
+      true,
+      this.attempts,
+      this.action,
+      this.host,
+      this.at,
+      this.why,
+    );
   }
 }
 

@@ -41,6 +41,9 @@ export async function postStatus(
   const key = idempotencyKey(request.intentId);
   let target = request.inReplyTo?.id ?? null;
   let media = chart;
+  // A refusal that ends one call may follow an attempt that went unanswered; the next call's failure
+  // must then not read as "nothing went out".
+  let unanswered = false;
   for (;;) {
     const body: StatusBody = {
       status: request.text,
@@ -55,8 +58,11 @@ export async function postStatus(
         headers: { "Idempotency-Key": key },
       });
       return { status: statusOf(answer), media };
-    } catch (err) {
-      if (!(err instanceof MastodonCallError) || err.failure.kind !== "refused") throw err;
+    } catch (caught) {
+      if (!(caught instanceof MastodonCallError)) throw caught;
+      const err: MastodonCallError = unanswered && !caught.maybeSent ? caught.afterUnanswered() : caught;
+      if (err.failure.kind !== "refused") throw err;
+      unanswered ||= err.maybeSent;
       const { status, said } = err.failure;
       if (status === 404 && target !== null) {
         logger.warn(
