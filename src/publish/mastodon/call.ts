@@ -16,7 +16,7 @@ export interface Action {
   scope?: string;
 }
 
-export interface CallOptions {
+interface CallOptions {
   /** The publish's deadline (SPEC §8a); null outside a publish (doctor, reconciliation, the text limit). */
   deadline?: Date | null;
   /** The lease fence, for the request that creates the post. */

@@ -8,7 +8,7 @@ import type { TextLimit } from "../../core/limits.js";
 import { type Action, type Call, MastodonCallError } from "./call.js";
 
 const INSTANCE: Action = { doing: "reading the instance's limits (GET /api/v2/instance)" };
-export const DEFAULT_MAX_CHARACTERS = 500;
+const DEFAULT_MAX_CHARACTERS = 500;
 
 export function textLimitOf(call: Call, logger: Logger): () => Promise<TextLimit> {
   let known: TextLimit | null = null;

@@ -15,7 +15,7 @@ const PROCESSING: Action = { doing: "waiting for the chart to be processed", sco
 const POLL_MS = 1000;
 const MAX_PROCESSING_WAIT_MS = 60_000;
 
-export interface MediaWait {
+interface MediaWait {
   deadline: Date;
   /** Time to leave before the deadline for the post itself (one request's timeout). */
   reserveMs: number;

@@ -25,7 +25,7 @@ interface StatusBody {
   mediaIds?: string[];
 }
 
-export interface Posted {
+interface Posted {
   status: SeenStatus;
   /** The uploaded chart's media id, when it went with the status. */
   media: string | null;
