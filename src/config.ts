@@ -46,7 +46,10 @@ export interface BlueskySettings extends RequestSettings {
 export interface MastodonSettings extends RequestSettings {
   /** MASTODON_URL: the instance, e.g. https://mastodon.social (no trailing slash). */
   url: string;
-  /** MASTODON_ACCESS_TOKEN: with `write:statuses write:media read:accounts`. Secret. */
+  /**
+   * MASTODON_ACCESS_TOKEN: with `write:statuses write:media read:accounts`, and `read:statuses` so that a
+   * dead run's post can be found after the Idempotency-Key's hour. Secret.
+   */
   accessToken: string;
 }
 

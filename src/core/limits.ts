@@ -21,7 +21,7 @@ function graphemeCount(text: string): number {
   return count;
 }
 
-function fitsLimit(text: string, limit: TextLimit): boolean {
+export function fitsLimit(text: string, limit: TextLimit): boolean {
   switch (limit.kind) {
     case "x":
       return fitsOnX(text);

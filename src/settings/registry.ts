@@ -323,7 +323,7 @@ export const SETTINGS = {
     shown: "",
     secret: true,
     group: "Mastodon",
-    meaning: "an access token with write:statuses write:media read:accounts",
+    meaning: "an access token with write:statuses write:media read:accounts read:statuses",
   }),
 
   telegramBotToken: setting({
