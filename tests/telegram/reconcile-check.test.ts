@@ -113,6 +113,22 @@ describe("doctor (SPEC §9)", () => {
     expect(check.detail).toContain("is an administrator not allowed to post messages in Crypto Venues");
   });
 
+  it("§9 a group where the bot may not send messages: the fix is about the group", async () => {
+    env.standIn.chats.set(-1005550001111, {
+      id: -1005550001111,
+      type: "supergroup",
+      title: "Venue Talk",
+      bot: { status: "restricted", can_send_messages: false },
+    });
+    const check = await checked({ chatId: "-1005550001111" });
+
+    expect(check).toMatchObject({
+      ok: false,
+      detail: "Telegram bot @capbot_test_bot may not send messages to Venue Talk (-1005550001111)",
+      fix: "Add the bot to the group and let it send messages and photos.",
+    });
+  });
+
   it("§9 a bot that left the channel (403): the fix says to add it", async () => {
     env.standIn.chats.set(CHANNEL.id, { ...CHANNEL, type: "channel", bot: { status: "left" } });
     const check = await checked();

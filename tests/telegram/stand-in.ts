@@ -52,6 +52,7 @@ export type Reply =
 export interface Membership {
   status: "creator" | "administrator" | "member" | "restricted" | "left" | "kicked";
   can_post_messages?: boolean;
+  can_send_messages?: boolean;
 }
 
 export interface StandInChat {

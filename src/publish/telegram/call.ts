@@ -33,7 +33,7 @@ export class TelegramCallError extends Error {
   }
 }
 
-export interface CallOptions {
+interface CallOptions {
   /** What the request does, for sentences: "sending the post", "reading the bot (getMe)". */
   action: string;
   /** The request may post a message: a failure that may have reached Telegram is never retried. */

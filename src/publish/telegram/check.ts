@@ -40,14 +40,16 @@ export async function checkTelegram(call: Call, settings: Settings): Promise<Che
     );
     const bot = `Telegram bot @${text(me["username"]) ?? botId}`;
     const where = `${text(chat["title"]) ?? text(chat["username"]) ?? "the chat"} (${text(chat["id"]) ?? settings.chatId})`;
-    const problem = postingProblem(text(chat["type"]) ?? "", member);
+    const chatType = text(chat["type"]) ?? "";
+    const problem = postingProblem(chatType, member);
     // The names come from Telegram: scrubbed like every text from a network.
     if (problem === null) return { name: NAME, ok: true, detail: scrub(`${bot} posting to ${where}`) };
     return {
       name: NAME,
       ok: false,
       detail: scrub(`${bot} ${problem} ${where}`),
-      fix: RIGHTS_FIX,
+      fix:
+        chatType === "channel" ? RIGHTS_FIX : "Add the bot to the group and let it send messages and photos.",
       exitCode: EXIT.publish,
     };
   } catch (err) {
