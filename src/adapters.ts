@@ -43,6 +43,10 @@ async function openPublisher(name: PublisherName, config: Config, logger: Logger
       const { createMastodonPublisher } = await import("./publish/mastodon/index.js");
       return createMastodonPublisher({ ...required(config.mastodon, name), chart: config.chart }, logger);
     }
+    case "telegram": {
+      const { createTelegramPublisher } = await import("./publish/telegram/index.js");
+      return createTelegramPublisher({ ...required(config.telegram, name), chart: config.chart }, logger);
+    }
     case "local": {
       const { createLocalPublisher } = await import("./publish/local.js");
       return createLocalPublisher(config.dataDir);
