@@ -13,6 +13,7 @@ import { exitCodeOf } from "./errors.js";
 import type { Logger } from "./log.js";
 import type { Chart, Publisher } from "./publish/port.js";
 import type { RunResult } from "./result.js";
+import { scrub } from "./secrets.js";
 import type { Store } from "./store/port.js";
 
 export interface RunOptions {
@@ -23,6 +24,7 @@ export async function runOnce(config: Config, logger: Logger, options: RunOption
   const now = options.now ?? (() => new Date());
   const runId = randomUUID();
   const started = performance.now();
+  const startedAt = now();
   let store: Store | null = null;
   let publishers: Publisher[] = [];
   let result: RunResult;
@@ -49,6 +51,7 @@ export async function runOnce(config: Config, logger: Logger, options: RunOption
           ? (plan: Plan, _from: Date, asOf: Date) => drawChart(plan.pair, plan.lines, asOf, config.windowText)
           : null,
     });
+    if (!config.dryRun) await keepRun(store, result, startedAt, performance.now() - started, logger);
   } catch (err) {
     const asOf = config.asOf ?? now();
     result = {
@@ -59,7 +62,7 @@ export async function runOnce(config: Config, logger: Logger, options: RunOption
         new Date(asOf.getTime() - config.windowMs),
         config.publishers[0] ?? "local",
       ),
-      error: (err as Error).message,
+      error: scrub((err as Error).message),
       exitCode: exitCodeOf(err),
     };
   } finally {
@@ -122,6 +125,32 @@ export async function drawChart(
     lines,
   };
   return { png: await renderChart(input), alt: altText(input), width: CHART_WIDTH, height: CHART_HEIGHT };
+}
+
+/** The run's summary for the operator's page; a store that cannot keep it never fails the run. */
+async function keepRun(
+  store: Store,
+  result: RunResult,
+  startedAt: Date,
+  durationMs: number,
+  logger: Logger,
+): Promise<void> {
+  if (result.status === "dry-run") return;
+  try {
+    await store.recordRun({
+      runId: result.runId,
+      startedAt,
+      durationMs: Math.round(durationMs),
+      status: result.status,
+      exitCode: result.exitCode === 0 && result.status === "error" ? 1 : result.exitCode,
+      pair: result.pair,
+      reason: result.reason ?? null,
+      error: result.error ?? null,
+      posts: result.posts.map((p) => ({ publisher: p.publisher, status: p.status })),
+    });
+  } catch (err) {
+    logger.warn({ err: (err as Error).message }, "could not keep the run's summary");
+  }
 }
 
 /** The one event every run ends with (issue 5): enough to follow a bot from its logs alone. */

@@ -99,6 +99,9 @@ export async function publishOne(publisher: Publisher, post: Post, ctx: PublishC
   } catch (err) {
     const message = scrub(err instanceof Error ? err.message : String(err));
     if (err instanceof LeaseLostError) {
+      // Nothing was sent after the lease was lost; an earlier attempt may have been (uncertain): pending.
+      if (err.uncertain)
+        return { outcome: { ...base, status: "pending", error: message }, warnings: [], leaseLost: true };
       await store.markFailed(intentId, message, runId);
       return { outcome: { ...base, status: "failed", error: message }, warnings: [], leaseLost: true };
     }

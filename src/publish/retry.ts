@@ -5,6 +5,8 @@
 // attempt may have reached the network, so that a post is never recorded `failed` when it may be out.
 // The adapter says what a failure is (classify) and how it may be followed (next); this loop decides.
 
+import { LeaseLostError } from "../errors.js";
+
 export interface RetryPolicy {
   /** Attempts in all (1 = no retry). */
   maxAttempts: number;
@@ -98,7 +100,7 @@ export async function withRetries<T, F>(call: (timeoutMs: number) => Promise<T>,
       if (last === null) throw new DeadlinePassed();
       giveUp("deadline");
     }
-    await a.before?.();
+    await fenced(a.before, maybeSent);
     const timeoutMs = Math.max(1, Math.min(policy.timeoutMs, left()));
     try {
       return await call(timeoutMs);
@@ -124,6 +126,25 @@ export async function withRetries<T, F>(call: (timeoutMs: number) => Promise<T>,
       a.onWait?.({ attempt, waitMs, failure, rateLimited: next.retry === "after" });
       await policy.sleep(waitMs);
     }
+  }
+}
+
+/**
+ * Runs the fence before an attempt. When it stops the call after an earlier attempt may have reached
+ * the network, the post may exist: the lost lease is reported as uncertain, so the intent stays pending
+ * for reconciliation instead of being recorded failed.
+ */
+async function fenced(before: (() => Promise<void>) | undefined, maybeSent: boolean): Promise<void> {
+  try {
+    await before?.();
+  } catch (err) {
+    if (maybeSent && err instanceof LeaseLostError && !err.uncertain) {
+      throw new LeaseLostError(
+        `${err.message} An earlier attempt may have reached the network: the post stays pending and the next run looks for it.`,
+        { uncertain: true },
+      );
+    }
+    throw err;
   }
 }
 

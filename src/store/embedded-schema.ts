@@ -67,8 +67,21 @@ function toFormat2(db: Database): void {
   `);
 }
 
+/**
+ * Format 3: `runs` keeps each real run's summary (the operator's page lists the last runs), as the
+ * JSON of a RunRecord, by start time.
+ */
+const RUNS_TABLE = `
+  CREATE TABLE runs (seq INTEGER PRIMARY KEY, started_ms INTEGER NOT NULL, record TEXT NOT NULL);
+  CREATE INDEX runs_by_start ON runs (started_ms);
+`;
+
 /** `MIGRATIONS[n]` moves format n to n + 1. */
-const MIGRATIONS: readonly ((db: Database) => void)[] = [(db) => db.exec(FORMAT_1), toFormat2];
+const MIGRATIONS: readonly ((db: Database) => void)[] = [
+  (db) => db.exec(FORMAT_1),
+  toFormat2,
+  (db) => db.exec(RUNS_TABLE),
+];
 
 export const FORMAT_VERSION = MIGRATIONS.length;
 

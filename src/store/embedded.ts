@@ -25,8 +25,9 @@ import { acquireLease, readLease, releaseLease, renewLease } from "./embedded-lo
 import { FORMAT_VERSION, formatVersion, marketColumn, migrate } from "./embedded-schema.js";
 import { aggregateWindow } from "./embedded-snapshot.js";
 import type { LockInfo } from "./lease.js";
-import type { Check, HistoryQuery, PostedFields, Store } from "./port.js";
+import type { Check, HistoryQuery, PostedFields, RunRecord, Store } from "./port.js";
 import { PUBLISHED_OVER, postedChange } from "./posted.js";
+import { KEPT_RUNS, readRun, runDocument } from "./runs.js";
 
 export const DATABASE_FILE = "capbot.sqlite";
 
@@ -375,6 +376,32 @@ class EmbeddedStore implements Store {
       const pair = query.pair?.trim().toUpperCase();
       const tail = "ORDER BY time_ms DESC, seq DESC LIMIT ?";
       return pair ? this.posts("pair = ?", [pair, query.limit], tail) : this.posts("1", [query.limit], tail);
+    });
+  }
+
+  recordRun(run: RunRecord): Promise<void> {
+    return this.guard("record the run", () => {
+      this.writable();
+      this.db
+        .transaction(() => {
+          const insert = this.db.prepare("INSERT INTO runs (started_ms, record) VALUES (?, ?)");
+          const { lastInsertRowid } = insert.run(
+            run.startedAt.getTime(),
+            stringifyExtendedJson(runDocument(run)),
+          );
+          this.db.prepare("DELETE FROM runs WHERE seq <= ?").run(Number(lastInsertRowid) - KEPT_RUNS);
+        })
+        .immediate();
+    });
+  }
+
+  recentRuns(limit: number): Promise<RunRecord[]> {
+    return this.guard("read the runs", () => {
+      const rows = this.db
+        .prepare("SELECT record FROM runs ORDER BY started_ms DESC, seq DESC LIMIT ?")
+        .pluck()
+        .all(limit) as string[];
+      return rows.flatMap((row) => readRun(parseDoc(row)) ?? []);
     });
   }
 

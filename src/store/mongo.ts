@@ -38,8 +38,9 @@ import {
   postStatesPipeline,
   snapshotPipeline,
 } from "./pipelines.js";
-import type { Check, HistoryQuery, PostedFields, Store } from "./port.js";
+import type { Check, HistoryQuery, PostedFields, RunRecord, Store } from "./port.js";
 import { PUBLISHED_OVER, postedChange } from "./posted.js";
+import { KEPT_RUNS, readRun, runDocument } from "./runs.js";
 
 export interface MongoStoreOptions {
   uri: string;
@@ -52,6 +53,9 @@ export interface MongoStoreOptions {
 }
 
 export const DEFAULT_MAX_TIME_MS = 60_000;
+
+/** capbot's own collection of run summaries, beside capbot_locks. */
+const RUNS_COLLECTION = "capbot_runs";
 
 /** Beyond the driver's own timeout, how long connect + ping may take (an SRV lookup is not bounded by it). */
 const CONNECT_GRACE_MS = 1_000;
@@ -105,6 +109,7 @@ class MongoStore implements Store {
   private readonly ohlcv: Collection<Document>;
   private readonly posts: Collection<Document>;
   private readonly locks: Collection<LockDocument>;
+  private readonly runs: Collection<Document>;
   private readonly maxTimeMs: number;
   private readonly host: string;
   private postIndexes: Promise<void> | null = null;
@@ -118,6 +123,7 @@ class MongoStore implements Store {
     this.ohlcv = this.db.collection(options.ohlcv);
     this.posts = this.db.collection(options.posts);
     this.locks = this.db.collection<LockDocument>(LOCK_COLLECTION);
+    this.runs = this.db.collection(RUNS_COLLECTION);
     this.maxTimeMs = options.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
     this.host = describeHost(options.uri);
   }
@@ -224,6 +230,31 @@ class MongoStore implements Store {
         .toArray();
       // The regex also matches a later element of a legacy pair array; only the first one names the pair.
       return toRecords(docs).filter((r) => pair === null || r.pair === pair);
+    });
+  }
+
+  recordRun(run: RunRecord): Promise<void> {
+    return this.guard(async () => {
+      await this.runs.insertOne(runDocument(run));
+      // Capped by count without a capped collection (which needs rights capbot may not have).
+      const old = await this.runs
+        .find({}, { projection: { _id: 1 } })
+        .sort({ started_at: -1 })
+        .skip(KEPT_RUNS)
+        .limit(100)
+        .toArray();
+      if (old.length > 0) await this.runs.deleteMany({ _id: { $in: old.map((d) => d["_id"]) } });
+    });
+  }
+
+  recentRuns(limit: number): Promise<RunRecord[]> {
+    return this.guard(async () => {
+      const docs = await this.runs
+        .find({}, { maxTimeMS: this.maxTimeMs })
+        .sort({ started_at: -1 })
+        .limit(Math.max(0, limit))
+        .toArray();
+      return docs.flatMap((doc) => readRun(doc) ?? []);
     });
   }
 

@@ -30,6 +30,20 @@ export interface PostedFields {
   url?: string | null;
 }
 
+/** One run as the operator's page lists it: what it did, how long it took, what stopped it. */
+export interface RunRecord {
+  runId: string;
+  startedAt: Date;
+  durationMs: number;
+  status: "posted" | "partial" | "skipped" | "error";
+  exitCode: number;
+  pair: string | null;
+  reason: string | null;
+  error: string | null;
+  /** What happened on each publisher. */
+  posts: { publisher: string; status: string }[];
+}
+
 export interface HistoryQuery {
   pair?: string | null;
   limit: number;
@@ -93,6 +107,11 @@ export interface Store {
 
   /** Posts, newest first. */
   history(query: HistoryQuery): Promise<PostRecord[]>;
+
+  /** Keeps a real run's summary (dry runs write nothing); the oldest are dropped past a few thousand. */
+  recordRun(run: RunRecord): Promise<void>;
+  /** The last runs, newest first. */
+  recentRuns(limit: number): Promise<RunRecord[]>;
 
   /** Store-specific lines of `capbot doctor`. */
   doctor(query: SnapshotQuery, maxDataAgeMs: number | null, now: Date): Promise<Check[]>;

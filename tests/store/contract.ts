@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { snapshotOf } from "../../src/core/candles.js";
 import type { PostIntent, RawCandle, SnapshotQuery } from "../../src/core/types.js";
-import type { Store } from "../../src/store/port.js";
+import type { RunRecord, Store } from "../../src/store/port.js";
 import { expectSameSnapshot } from "./compare.js";
 
 export interface ContractOptions {
@@ -194,6 +194,32 @@ export function describeStoreContract(
       it("counts every stored candle, bad values included", async () => {
         await store.insertCandles(candles());
         expect(await store.countCandles()).toBe(candles().length);
+      });
+    });
+
+    describe("runs (the operator's page)", () => {
+      const run = (i: number, status: RunRecord["status"] = "posted"): RunRecord => ({
+        runId: `run-${i}`,
+        startedAt: new Date(Date.UTC(2026, 2, 2, i)),
+        durationMs: 100 + i,
+        status,
+        exitCode: status === "error" ? 5 : 0,
+        pair: status === "posted" ? "BTC-USDT" : null,
+        reason: status === "skipped" ? "another capbot run holds the lock" : null,
+        error: status === "error" ? "MongoDB at host did not answer" : null,
+        posts: status === "posted" ? [{ publisher: "x", status: "posted" }] : [],
+      });
+
+      it("keeps each run's summary and gives the last ones back, newest first", async () => {
+        await store.recordRun(run(1));
+        await store.recordRun(run(3, "error"));
+        await store.recordRun(run(2, "skipped"));
+        expect(await store.recentRuns(2)).toEqual([run(3, "error"), run(2, "skipped")]);
+        expect((await store.recentRuns(10)).map((r) => r.runId)).toEqual(["run-3", "run-2", "run-1"]);
+      });
+
+      it("an empty store has no runs", async () => {
+        expect(await store.recentRuns(5)).toEqual([]);
       });
     });
 

@@ -30,9 +30,14 @@ export class FakeCollection {
     this.calls.push("find");
     let sortSpec: Record<string, 1 | -1> | null = null;
     let limitTo = 0;
+    let skipped = 0;
     const cursor = {
       sort: (spec: Record<string, 1 | -1>) => {
         sortSpec = spec;
+        return cursor;
+      },
+      skip: (n: number) => {
+        skipped = n;
         return cursor;
       },
       limit: (n: number) => {
@@ -42,6 +47,7 @@ export class FakeCollection {
       toArray: async () => {
         let c = find(this.docs, filter);
         if (sortSpec) c = c.sort(sortSpec);
+        if (skipped > 0) c = c.skip(skipped);
         if (limitTo > 0) c = c.limit(limitTo);
         return (c.all() as Doc[]).map(copy);
       },
@@ -117,6 +123,13 @@ export class FakeCollection {
     if (match === undefined) return { deletedCount: 0 };
     this.docs.splice(this.docs.indexOf(match), 1);
     return { deletedCount: 1 };
+  }
+
+  async deleteMany(filter: Document) {
+    this.calls.push("deleteMany");
+    const matches = find(this.docs, filter).all() as Doc[];
+    for (const match of matches) this.docs.splice(this.docs.indexOf(match), 1);
+    return { deletedCount: matches.length };
   }
 
   async createIndexes(specs: Doc[]) {
