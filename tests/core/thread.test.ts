@@ -41,6 +41,16 @@ describe("postStates (§5, §7)", () => {
     expect(states[0]?.lastPostedAt).toEqual(at(3));
   });
 
+  it("§7 two posts at the same time: the later id (the later insert) is the reply target, in any order", () => {
+    // Ids as the stores make them: ObjectId-shaped hex, growing with insertion; the pipeline sorts
+    // { time: -1, _id: -1 } and takes the first.
+    const earlier = post({ id: "65a000000000000000000001", time: at(4), tweetId: "111" });
+    const later = post({ id: "65a000000000000000000002", time: at(4), tweetId: "222" });
+    const expected = [{ pair: "BTC-USDT", lastPostedAt: at(4), threadTip: "222" }];
+    expect(postStates([earlier, later], "x")).toEqual(expected);
+    expect(postStates([later, earlier], "x")).toEqual(expected);
+  });
+
   it("§7 legacy posts without publisher were made on x", () => {
     const legacy = normalisePost({ time: at(1), pair: "BTC-USDT", tweet_text: "…", tweet_id: "999" }, "a");
     expect(legacy?.publisher).toBe("x");
