@@ -7,7 +7,7 @@ import { createLocalPublisher } from "./publish/local.js";
 import type { Publisher } from "./publish/port.js";
 import type { Store } from "./store/port.js";
 
-export interface OpenStoreOptions {
+interface OpenStoreOptions {
   /** Dry runs open the embedded store read-only and never create it. */
   readonly?: boolean;
 }

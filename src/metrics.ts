@@ -11,7 +11,7 @@ import type { RunOutcome } from "./schedule/scheduler.js";
 
 const RUN_STATUSES: readonly RunStatus[] = ["posted", "dry-run", "skipped", "error"];
 
-export interface MetricsOptions {
+interface MetricsOptions {
   publisher: PublisherName;
   /** /healthz answers 503 once this many runs in a row have failed. */
   healthMaxFailures: number;
@@ -20,7 +20,7 @@ export interface MetricsOptions {
   now?: () => Date;
 }
 
-export interface Health {
+interface Health {
   ok: boolean;
   body: {
     status: "ok" | "failing";

@@ -8,7 +8,7 @@ import { type ChartInput, windowPhrase } from "./input.js";
 export type { ChartInput, ChartLine } from "./input.js";
 
 export const CHART_WIDTH = 1200;
-export const CHART_HEIGHT = 675;
+const CHART_HEIGHT = 675;
 /** The family name inside the shipped font files (see font.ts). */
 export const CHART_FONT_FAMILY = "Inter";
 
@@ -30,7 +30,7 @@ const MAX_LABEL_WIDTH = 360;
 /** A venue with a share that rounds to 0.00% still shows a sliver, so that its row is not blank. */
 const MIN_BAR = 4;
 
-export function escapeXml(s: string): string {
+function escapeXml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 

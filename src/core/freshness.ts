@@ -4,7 +4,7 @@
 
 import { formatDuration } from "./duration.js";
 
-export interface Freshness {
+interface Freshness {
   /**
    * `missing`: no valid candle of the granularity before as-of, whether or not the age is checked — the
    * run has nothing to post either way. `unchecked`: `--max-data-age off`.
