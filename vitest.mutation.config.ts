@@ -6,6 +6,7 @@
 // - No global setup: it would compile the sandbox's instrumented src/ into dist/. The one in-process
 //   suite that still starts the built store in a child (the cross-process lock race in
 //   tests/store/embedded.test.ts) uses the dist/ that `npm run mutate` builds first.
+// - Property tests stop at their first counterexample (tests/mutation-setup.ts).
 import { configDefaults, defineConfig } from "vitest/config";
 import base from "./vitest.config.js";
 
@@ -23,5 +24,6 @@ export default defineConfig({
     ...base.test,
     exclude: [...configDefaults.exclude, ...CHILD_PROCESS_SUITES],
     globalSetup: [],
+    setupFiles: ["tests/mutation-setup.ts"],
   },
 });
