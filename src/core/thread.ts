@@ -26,6 +26,7 @@ function isThreadable(status: PostStatus | null): boolean {
 function isLater(a: PostRecord, b: PostRecord): boolean {
   const ta = a.time.getTime();
   const tb = b.time.getTime();
+  // Stryker disable next-line EqualityOperator: `>=` is the same here, as the times differ and no two posts share an id
   return ta !== tb ? ta > tb : a.id > b.id;
 }
 
@@ -44,11 +45,9 @@ export function postStates(posts: PostRecord[], publisher: string): PairPostStat
     const tip = tips.get(post.pair);
     if (tip === undefined || isLater(post, tip)) tips.set(post.pair, post);
   }
-  return [...latest.keys()].sort(compareText).map((pair) => ({
-    pair,
-    lastPostedAt: latest.get(pair)?.time ?? null,
-    threadTip: tips.get(pair)?.tweetId ?? null,
-  }));
+  return [...latest.entries()]
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([pair, last]) => ({ pair, lastPostedAt: last.time, threadTip: tips.get(pair)?.tweetId ?? null }));
 }
 
 /** A stored id as a string: strings as they are, integers (number, bigint, BSON Long, EJSON) as digits. */

@@ -118,6 +118,26 @@ describe("normalisePost (§1 legacy shapes)", () => {
     );
   });
 
+  it("§1 tweet_id as a string is trimmed; blank, fractional or malformed ids are no id", () => {
+    const idOf = (tweetId: unknown) =>
+      normalisePost({ time: at(1), pair: "A-B", tweet_id: tweetId }, "a")?.tweetId;
+    expect(idOf(" 1603000000000000004 ")).toBe("1603000000000000004");
+    expect(idOf("   ")).toBeNull();
+    expect(idOf(1.5)).toBeNull();
+    expect(idOf({ _bsontype: "Int32", toString: () => "42" })).toBe("42");
+    expect(idOf({ _bsontype: "Double", toString: () => "43" })).toBe("43");
+    expect(idOf({ _bsontype: "Long", toString: () => " " })).toBeNull();
+    expect(idOf({ _bsontype: "Long", toString: "not a function" })).toBeNull();
+    expect(idOf({ _bsontype: "ObjectId", toString: () => "65a000000000000000000001" })).toBeNull();
+    expect(idOf({ $numberLong: 42 })).toBeNull();
+  });
+
+  it("§1 a document without tweet_text reads as an empty text; publisher is trimmed, blank is x", () => {
+    const record = normalisePost({ time: at(1), pair: "A-B", publisher: " local " }, "a");
+    expect(record).toMatchObject({ tweetText: "", publisher: "local" });
+    expect(normalisePost({ time: at(1), pair: "A-B", publisher: "  " }, "a")?.publisher).toBe("x");
+  });
+
   it("§1 a legacy document reads with defaults: no tweet_id, no status, publisher x", () => {
     expect(normalisePost({ time: at(1), pair: "LINK-USDT", tweet_text: "Top…" }, "id-1")).toEqual({
       id: "id-1",
