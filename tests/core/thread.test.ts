@@ -51,6 +51,14 @@ describe("postStates (§5, §7)", () => {
     expect(postStates([later, earlier], "x")).toEqual(expected);
   });
 
+  it("§5 §7 time decides before the id: a later post with a smaller id is still the latest", () => {
+    const newer = post({ id: "65a000000000000000000001", time: at(5), tweetId: "111" });
+    const older = post({ id: "65a000000000000000000002", time: at(2), tweetId: "222" });
+    const expected = [{ pair: "BTC-USDT", lastPostedAt: at(5), threadTip: "111" }];
+    expect(postStates([newer, older], "x")).toEqual(expected);
+    expect(postStates([older, newer], "x")).toEqual(expected);
+  });
+
   it("§7 legacy posts without publisher were made on x", () => {
     const legacy = normalisePost({ time: at(1), pair: "BTC-USDT", tweet_text: "…", tweet_id: "999" }, "a");
     expect(legacy?.publisher).toBe("x");
