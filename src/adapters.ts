@@ -8,7 +8,7 @@ import type { Logger } from "./log.js";
 import type { Publisher } from "./publish/port.js";
 import type { Store } from "./store/port.js";
 
-export interface OpenStoreOptions {
+interface OpenStoreOptions {
   /** Dry runs open the embedded store read-only and never create it. */
   readonly?: boolean;
 }

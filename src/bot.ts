@@ -8,7 +8,7 @@ import { emptyResult, settle } from "./bot/outcome.js";
 import { publishOne } from "./bot/publish.js";
 import { reconcilePending } from "./bot/reconcile.js";
 import type { Config } from "./config.js";
-import { formatDuration } from "./core/duration.js";
+import { freshness } from "./core/freshness.js";
 import { allOf } from "./core/limits.js";
 import { type Plan, plan } from "./core/plan.js";
 import type { Candidate, PairPostState, Snapshot } from "./core/types.js";
@@ -203,24 +203,22 @@ async function budgetUsedUp(
   return `the daily budget of ${budget} posts on ${publisher.name} is used up (${recent} in the last 24 h)`;
 }
 
-/** SPEC §3 stale data: never post shares from a feed that stopped. */
+/**
+ * SPEC §3 stale data: never post shares from a feed that stopped (core/freshness holds the rule). No valid
+ * candle at all stops the run even with the age check off: there is nothing to post either way.
+ */
 function guardStaleness(snapshot: Snapshot, config: Config, asOf: Date, store: Store): void {
-  if (config.maxDataAgeMs === null) return;
-  const newest = snapshot.newestCandleAt;
-  if (newest === null) {
+  const fresh = freshness(snapshot.newestCandleAt, asOf, config.granularity, config.maxDataAgeMs);
+  if (fresh.state === "missing") {
     const hint =
       store.kind === "embedded"
         ? "import candles (capbot import FILE) or load the demo data (capbot demo)"
         : "check the ohlcv collection and the candles' granularity";
-    throw new NothingToPostError(
-      `There are no valid ${config.granularity} candles before ${asOf.toISOString()}: ${hint}.`,
-    );
+    throw new NothingToPostError(`There is ${fresh.detail}: ${hint}.`);
   }
-  const age = asOf.getTime() - newest.getTime();
-  if (age > config.maxDataAgeMs) {
+  if (fresh.state === "stale") {
     throw new NothingToPostError(
-      `The data is stale: the newest ${config.granularity} candle is ${formatDuration(age)} old at ${asOf.toISOString()} ` +
-        `(limit ${formatDuration(config.maxDataAgeMs)}; set CAPBOT_MAX_DATA_AGE or --max-data-age to change it).`,
+      `The data is stale: ${fresh.detail}; set CAPBOT_MAX_DATA_AGE or --max-data-age to change the limit.`,
     );
   }
 }

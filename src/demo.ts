@@ -96,7 +96,7 @@ const VENUES_BY_QUOTE: Record<string, string[]> = {
   EUR: ["kraken", "coinbase", "bitstamp", "binance"],
 };
 
-export interface DemoData {
+interface DemoData {
   candles: RawCandle[];
   posts: Record<string, unknown>[];
 }

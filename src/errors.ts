@@ -10,7 +10,7 @@ export const EXIT = {
   store: 5,
 } as const;
 
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export class CapbotError extends Error {
   readonly exitCode: ExitCode = EXIT.other;

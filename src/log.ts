@@ -9,7 +9,7 @@ export type LogFormat = "json" | "pretty";
 export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
 
 /** Field names whose values are never written, at any depth pino's redaction supports. */
-export const REDACTED_KEYS = [
+const REDACTED_KEYS = [
   "password",
   "secret",
   "token",
@@ -29,7 +29,7 @@ export const REDACTED_KEYS = [
 
 const redactPaths = REDACTED_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
 
-export interface LoggerOptions {
+interface LoggerOptions {
   level: LogLevel;
   format: LogFormat;
   /** Values that must never appear in a line, whatever field carries them (registered with secrets.ts). */

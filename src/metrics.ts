@@ -11,7 +11,7 @@ import type { RunOutcome } from "./schedule/scheduler.js";
 
 const RUN_STATUSES: readonly RunStatus[] = ["posted", "partial", "dry-run", "skipped", "error"];
 
-export interface MetricsOptions {
+interface MetricsOptions {
   publishers: readonly PublisherName[];
   /** /healthz answers 503 once this many runs in a row have failed. */
   healthMaxFailures: number;
@@ -22,7 +22,7 @@ export interface MetricsOptions {
   now?: () => Date;
 }
 
-export interface Health {
+interface Health {
   ok: boolean;
   body: {
     status: "ok" | "failing" | "locked-out";

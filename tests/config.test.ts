@@ -1,11 +1,11 @@
 // SPEC §9 configuration: precedence, defaults, automatic store/publisher, errors that name the
 // setting and never its value.
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig, secretValues } from "../src/config.js";
 import { ConfigError } from "../src/errors.js";
+import { tempDir } from "./temp-dir.js";
 
 const FAKE_X = {
   TW_CONSUMER_KEY: "fake-consumer-key",
@@ -15,7 +15,7 @@ const FAKE_X = {
 };
 
 function dir(files: Record<string, string> = {}): string {
-  const d = mkdtempSync(join(tmpdir(), "capbot-config-"));
+  const d = tempDir("capbot-config-");
   for (const [name, text] of Object.entries(files)) writeFileSync(join(d, name), text);
   return d;
 }

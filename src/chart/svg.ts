@@ -30,7 +30,7 @@ const MAX_LABEL_WIDTH = 360;
 /** A venue with a share that rounds to 0.00% still shows a sliver, so that its row is not blank. */
 const MIN_BAR = 4;
 
-export function escapeXml(s: string): string {
+function escapeXml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 

@@ -6,7 +6,7 @@ import { type Config, loadConfig, secretValues } from "../config.js";
 import { ConfigError, EXIT } from "../errors.js";
 import { createLogger, type Logger } from "../log.js";
 
-export interface Context {
+interface Context {
   config: Config;
   logger: Logger;
 }

@@ -9,7 +9,7 @@ import type { PostOutcome, RunResult } from "../result.js";
  * Exactly the object of SPEC §9, in its order and nothing more: programs parse it. Warnings, notices
  * and the run id are in the logs (stderr), the summary event included.
  */
-export function runJson(result: RunResult): string {
+function runJson(result: RunResult): string {
   const { status, pair, text, inReplyTo, postId, publisher, rankBy, asOf, window, granularity } = result;
   const { candidates, venues, posts, skippedCandles, unpricedPairs, reason, error } = result;
   return JSON.stringify({

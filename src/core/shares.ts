@@ -6,10 +6,10 @@ import { venueLabel } from "./labels.js";
 import { compareText } from "./order.js";
 
 /** Hundredths of a percent in a whole: the printed lines always add up to this. */
-export const HUNDREDTHS = 10_000;
+const HUNDREDTHS = 10_000;
 
 /** The largest-remainder method on exact weights; remainder ties go to the earlier index. */
-export function largestRemainderExact(weights: bigint[], total: number): number[] {
+function largestRemainderExact(weights: bigint[], total: number): number[] {
   const sum = weights.reduce((a, b) => a + b, 0n);
   if (sum <= 0n || weights.some((w) => w < 0n))
     throw new RangeError("weights must be >= 0 with a positive sum");
@@ -53,7 +53,7 @@ export interface ShareLine {
   text: string;
 }
 
-export const OTHERS_LABEL = "Others";
+const OTHERS_LABEL = "Others";
 
 /** `venues` with volume, by volume descending, ties by venue id ascending (SPEC §6). */
 export function byVolume<T extends { venue: string; volume: number }>(venues: T[]): T[] {
@@ -62,7 +62,7 @@ export function byVolume<T extends { venue: string; volume: number }>(venues: T[
     .sort((a, b) => b.volume - a.volume || compareText(a.venue, b.venue));
 }
 
-export function formatHundredths(hundredths: number): string {
+function formatHundredths(hundredths: number): string {
   return `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, "0")}`;
 }
 

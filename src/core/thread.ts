@@ -26,7 +26,10 @@ function isThreadable(status: PostStatus | null): boolean {
 function isLater(a: PostRecord, b: PostRecord): boolean {
   const ta = a.time.getTime();
   const tb = b.time.getTime();
-  return ta !== tb ? ta > tb : a.id > b.id;
+  if (ta > tb) return true;
+  if (ta < tb) return false;
+  // Stryker disable next-line EqualityOperator: no two posts share an id, so `>=` answers as `>` does (`<=` fails the tie test)
+  return a.id > b.id;
 }
 
 /**

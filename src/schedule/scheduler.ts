@@ -16,7 +16,7 @@ export interface RunOutcome {
   finishedAt: Date;
 }
 
-export interface ScheduleOptions {
+interface ScheduleOptions {
   cron: string;
   /** One posting cycle; expected never to throw (the runner turns errors into status "error"). */
   runOnce: () => Promise<RunResult>;
@@ -24,7 +24,7 @@ export interface ScheduleOptions {
   onResult?: (outcome: RunOutcome) => void;
 }
 
-export interface Schedule {
+interface Schedule {
   /** The next tick, or null once stopped. */
   nextRun(): Date | null;
   /** Stops scheduling and resolves once the run in flight, if any, has finished. */

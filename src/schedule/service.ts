@@ -11,7 +11,7 @@ import { startSchedule } from "./scheduler.js";
 import type { ScheduleSettings } from "./settings.js";
 import type { ShutdownSignal } from "./signals.js";
 
-export interface ServiceDeps {
+interface ServiceDeps {
   runOnce: () => Promise<RunResult>;
   logger: Logger;
   shutdown: ShutdownSignal;

@@ -14,7 +14,7 @@ export interface ScheduleSettings {
   healthMaxFailures: number;
 }
 
-export const DEFAULT_HEALTH_MAX_FAILURES = 3;
+const DEFAULT_HEALTH_MAX_FAILURES = 3;
 
 export function scheduleSettings(flags: Record<string, unknown>, env: NodeJS.ProcessEnv): ScheduleSettings {
   const pick = (flag: string, envName: string): { value: string; name: string } | null => {

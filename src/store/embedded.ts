@@ -8,6 +8,7 @@ import { accessSync, constants, existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { normaliseCandle } from "../core/candles.js";
+import { freshness } from "../core/freshness.js";
 import { intentDocument, normalisePost, postStates } from "../core/thread.js";
 import {
   COUNTING_STATUSES,
@@ -452,25 +453,13 @@ class EmbeddedStore implements Store {
 
   private async freshness(query: SnapshotQuery, maxDataAgeMs: number | null, now: Date): Promise<Check> {
     const newest = (await this.snapshot(query)).newestCandleAt;
-    if (newest === null) {
-      return {
-        name: "data freshness",
-        ok: maxDataAgeMs === null,
-        detail: `no valid ${query.granularity} candle before ${query.to.toISOString()}`,
-        ...(maxDataAgeMs === null ? {} : { fix: "import recent candles", exitCode: 3 }),
-      };
-    }
-    const ageMs = now.getTime() - newest.getTime();
-    const ageHours = (ageMs / 3_600_000).toFixed(1);
-    const detail = `newest valid ${query.granularity} candle at ${newest.toISOString()} (${ageHours} h old)`;
-    if (maxDataAgeMs === null)
-      return { name: "data freshness", ok: true, detail: `${detail}; the age check is off` };
-    if (ageMs <= maxDataAgeMs) return { name: "data freshness", ok: true, detail };
+    const { state, ok, detail } = freshness(newest, now, query.granularity, maxDataAgeMs);
+    if (ok) return { name: "data freshness", ok, detail };
     return {
       name: "data freshness",
-      ok: false,
-      detail: `${detail}, older than the allowed ${(maxDataAgeMs / 3_600_000).toFixed(1)} h`,
-      fix: "import recent candles, or raise --max-data-age",
+      ok,
+      detail,
+      fix: state === "missing" ? "import recent candles" : "import recent candles, or raise --max-data-age",
       exitCode: 3,
     };
   }

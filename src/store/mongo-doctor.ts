@@ -4,7 +4,7 @@
 // pure functions so that it is tested without a server.
 
 import type { Db, Document } from "mongodb";
-import { formatDuration } from "../core/duration.js";
+import { freshness as dataFreshness } from "../core/freshness.js";
 import type { SnapshotQuery } from "../core/types.js";
 import { EXIT } from "../errors.js";
 import { LOCK_COLLECTION } from "./mongo-lock.js";
@@ -279,33 +279,23 @@ async function freshnessCheck(
   return freshness(at instanceof Date ? at : null, query.granularity, maxDataAgeMs, now);
 }
 
-/** SPEC §3 stale data, as a doctor line: exit 3 when the newest candle is older than maxDataAge. */
+/** SPEC §3 stale data (core/freshness), as a doctor line: exit 3 when a run would refuse the data. */
 export function freshness(
   newest: Date | null,
   granularity: string,
   maxDataAgeMs: number | null,
   now: Date,
 ): Check {
-  if (newest === null) {
-    return {
-      name: "data freshness",
-      ok: false,
-      detail: `no valid ${granularity} candle before ${now.toISOString()}`,
-      fix: "check that candles are being written, and the granularity setting",
-      exitCode: EXIT.nothingToPost,
-    };
-  }
-  const age = now.getTime() - newest.getTime();
-  const detail = `newest ${granularity} candle ${newest.toISOString()}, ${formatDuration(age)} old`;
-  if (maxDataAgeMs === null) return { name: "data freshness", ok: true, detail: `${detail} (check off)` };
-  if (age <= maxDataAgeMs) {
-    return { name: "data freshness", ok: true, detail: `${detail} (limit ${formatDuration(maxDataAgeMs)})` };
-  }
+  const { state, ok, detail } = dataFreshness(newest, now, granularity, maxDataAgeMs);
+  if (ok) return { name: "data freshness", ok, detail };
   return {
     name: "data freshness",
-    ok: false,
-    detail: `${detail}, over the limit of ${formatDuration(maxDataAgeMs)}`,
-    fix: "check the job that writes candles, or raise --max-data-age",
+    ok,
+    detail,
+    fix:
+      state === "missing"
+        ? "check that candles are being written, and the granularity setting"
+        : "check the job that writes candles, or raise --max-data-age",
     exitCode: EXIT.nothingToPost,
   };
 }

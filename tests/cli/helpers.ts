@@ -1,8 +1,10 @@
 // Runs the built CLI (dist/, compiled by the global setup) as a child process, as a user would.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
+export { tempDir } from "../temp-dir.js";
 
 export const CLI = join(import.meta.dirname, "..", "..", "dist", "cli", "main.js");
 
@@ -26,10 +28,6 @@ export function cli(args: string[], env: Record<string, string>, cwd?: string): 
     timeout: 60_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-export function tempDir(prefix = "capbot-test-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
 }
 
 export function writeNdjson(dir: string, name: string, docs: unknown[]): string {

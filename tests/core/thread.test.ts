@@ -49,6 +49,40 @@ describe("postStates (§5, §7)", () => {
     expect(states[0]?.lastPostedAt).toEqual(at(3));
   });
 
+  it("§7 two posts at the same time: the later id (the later insert) is the reply target, in any order", () => {
+    // Ids as the stores make them: ObjectId-shaped hex, growing with insertion; the pipeline sorts
+    // { time: -1, _id: -1 } and takes the first.
+    const earlier = post({ id: "65a000000000000000000001", time: at(4), tweetId: "111" });
+    const later = post({ id: "65a000000000000000000002", time: at(4), tweetId: "222" });
+    const expected = [
+      {
+        pair: "BTC-USDT",
+        lastPostedAt: at(4),
+        lastText: "Top Market Venues for BTC-USDT:\nBinance: 100.00%",
+        threadTip: "222",
+        tipThread: null,
+      },
+    ];
+    expect(postStates([earlier, later], "x")).toEqual(expected);
+    expect(postStates([later, earlier], "x")).toEqual(expected);
+  });
+
+  it("§5 §7 time decides before the id: a later post with a smaller id is still the latest", () => {
+    const newer = post({ id: "65a000000000000000000001", time: at(5), tweetId: "111" });
+    const older = post({ id: "65a000000000000000000002", time: at(2), tweetId: "222" });
+    const expected = [
+      {
+        pair: "BTC-USDT",
+        lastPostedAt: at(5),
+        lastText: "Top Market Venues for BTC-USDT:\nBinance: 100.00%",
+        threadTip: "111",
+        tipThread: null,
+      },
+    ];
+    expect(postStates([newer, older], "x")).toEqual(expected);
+    expect(postStates([older, newer], "x")).toEqual(expected);
+  });
+
   it("§7 legacy posts without publisher were made on x", () => {
     const legacy = normalisePost({ time: at(1), pair: "BTC-USDT", tweet_text: "…", tweet_id: "999" }, "a");
     expect(legacy?.publisher).toBe("x");
@@ -130,6 +164,26 @@ describe("normalisePost (§1 legacy shapes)", () => {
     expect(normalisePost({ time: at(1), pair: "A-B", tweet_id: { $numberLong: "42" } }, "a")?.tweetId).toBe(
       "42",
     );
+  });
+
+  it("§1 tweet_id as a string is trimmed; blank, fractional or malformed ids are no id", () => {
+    const idOf = (tweetId: unknown) =>
+      normalisePost({ time: at(1), pair: "A-B", tweet_id: tweetId }, "a")?.tweetId;
+    expect(idOf(" 1603000000000000004 ")).toBe("1603000000000000004");
+    expect(idOf("   ")).toBeNull();
+    expect(idOf(1.5)).toBeNull();
+    expect(idOf({ _bsontype: "Int32", toString: () => "42" })).toBe("42");
+    expect(idOf({ _bsontype: "Double", toString: () => "43" })).toBe("43");
+    expect(idOf({ _bsontype: "Long", toString: () => " " })).toBeNull();
+    expect(idOf({ _bsontype: "Long", toString: "not a function" })).toBeNull();
+    expect(idOf({ _bsontype: "ObjectId", toString: () => "65a000000000000000000001" })).toBeNull();
+    expect(idOf({ $numberLong: 42 })).toBeNull();
+  });
+
+  it("§1 a document without tweet_text reads as an empty text; publisher is trimmed, blank is x", () => {
+    const record = normalisePost({ time: at(1), pair: "A-B", publisher: " local " }, "a");
+    expect(record).toMatchObject({ tweetText: "", publisher: "local" });
+    expect(normalisePost({ time: at(1), pair: "A-B", publisher: "  " }, "a")?.publisher).toBe("x");
   });
 
   it("§1 a legacy document reads with defaults: no tweet_id, no status, publisher x", () => {

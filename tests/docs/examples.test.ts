@@ -2,9 +2,8 @@
 // its session on the demo data at a fixed instant and compares (npm run docs:examples rewrites them).
 
 import { spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { cli, tempDir } from "../cli/helpers.js";
 
 const ROOT = resolve(import.meta.dirname, "..", "..");
@@ -22,10 +21,8 @@ describe("the docs' command examples", () => {
 });
 
 describe("capbot demo --as-of", () => {
-  const dir = tempDir();
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
   it("fills demo data that ends at the instant given, the same every time", () => {
+    const dir = tempDir();
     const asOf = "2026-03-02T12:00:00Z";
     const fill = () => cli(["demo", "--as-of", asOf], {}, dir);
     const dryRun = () => cli(["run", "--dry-run", "--json", "--as-of", asOf], {}, dir);
@@ -36,11 +33,11 @@ describe("capbot demo --as-of", () => {
     expect(first.code).toBe(0);
     expect(second.stdout).toBe(first.stdout);
     const doctor = cli(["doctor", "--as-of", asOf], {}, dir);
-    expect(doctor.stdout).toContain("newest valid 1h candle at 2026-03-02T11:00:00.000Z (1.0 h old)");
+    expect(doctor.stdout).toContain("the newest valid 1h candle (2026-03-02T11:00:00.000Z) is 1h old");
   });
 
   it("refuses an instant without a zone, naming the flag (exit 2)", () => {
-    const r = cli(["demo", "--as-of", "2026-03-02T12:00:00"], {}, dir);
+    const r = cli(["demo", "--as-of", "2026-03-02T12:00:00"], {}, tempDir());
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--as-of");
   });

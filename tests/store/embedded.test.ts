@@ -218,9 +218,37 @@ describe("embedded store", () => {
     ]);
     expect(checks[2]?.detail).toMatch(/^1 candles stored, 1 1h candles/);
     expect(checks[3]).toMatchObject({ exitCode: 3 });
-    expect(checks[3]?.detail).toMatch(/12\.0 h old/);
+    expect(checks[3]?.detail).toBe(
+      "the newest valid 1h candle (2023-01-15T12:00:00.000Z) is 12h old at 2023-01-16T00:00:00.000Z, over the limit of 3h",
+    );
     const fresh = await store.doctor({ granularity: "1h", from, to }, 24 * 3_600_000, to);
     expect(fresh[3]?.ok).toBe(true);
+    // §3's boundary: exactly maxDataAge old is still fresh.
+    const atLimit = await store.doctor({ granularity: "1h", from, to }, 12 * 3_600_000, to);
+    expect(atLimit[3]).toMatchObject({
+      ok: true,
+      detail: expect.stringContaining("within the limit of 12h"),
+    });
+    const off = await store.doctor({ granularity: "1h", from, to }, null, to);
+    expect(off[3]).toMatchObject({
+      ok: true,
+      detail: expect.stringMatching(/is 12h old .*; the age check is off$/),
+    });
+    await store.close();
+  });
+
+  it("doctor: no valid candle fails the freshness line with exit 3, with the age check on or off", async () => {
+    const store = await openEmbeddedStore(tempDir());
+    const to = new Date("2023-01-16T00:00:00Z");
+    const query = { granularity: "1h", from: new Date("2023-01-15T00:00:00Z"), to };
+    for (const maxDataAgeMs of [3 * 3_600_000, null]) {
+      const checks = await store.doctor(query, maxDataAgeMs, to);
+      expect(checks.find((c) => c.name === "data freshness")).toMatchObject({
+        ok: false,
+        exitCode: 3,
+        detail: "no valid 1h candle before 2023-01-16T00:00:00.000Z",
+      });
+    }
     await store.close();
   });
 });

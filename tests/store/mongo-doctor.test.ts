@@ -139,23 +139,35 @@ describe("freshness", () => {
 
   it("§3 stale data: older than maxDataAge is a failing line with exit 3 that gives the age", () => {
     const check = freshness(new Date(now.getTime() - 5 * hour - 12 * 60_000), "1h", 3 * hour, now);
-    expect(check).toMatchObject({ ok: false, exitCode: 3 });
-    expect(check.detail).toContain("5h 12m old");
-    expect(check.detail).toContain("3h");
+    expect(check).toMatchObject({ ok: false, exitCode: 3, fix: expect.stringContaining("--max-data-age") });
+    expect(check.detail).toBe(
+      "the newest valid 1h candle (2024-05-01T06:48:00.000Z) is 5h 12m old at 2024-05-01T12:00:00.000Z, over the limit of 3h",
+    );
   });
 
-  it("§3 exactly maxDataAge old is still fresh", () => {
+  it("§3 exactly maxDataAge old is still fresh; a millisecond more is stale", () => {
     expect(freshness(new Date(now.getTime() - 3 * hour), "1h", 3 * hour, now).ok).toBe(true);
+    expect(freshness(new Date(now.getTime() - 3 * hour - 1), "1h", 3 * hour, now).ok).toBe(false);
   });
 
   it("§3 --max-data-age off: any age passes", () => {
     const check = freshness(new Date(now.getTime() - 30 * 24 * hour), "1h", null, now);
-    expect(check.ok).toBe(true);
-    expect(check.detail).toContain("check off");
+    expect(check).toEqual({
+      name: "data freshness",
+      ok: true,
+      detail:
+        "the newest valid 1h candle (2024-04-01T12:00:00.000Z) is 30d old at 2024-05-01T12:00:00.000Z; the age check is off",
+    });
   });
 
-  it("no candle at all fails with exit 3", () => {
-    expect(freshness(null, "1m", 3 * hour, now)).toMatchObject({ ok: false, exitCode: 3 });
+  it("§3 no candle at all fails with exit 3, with the age check on or off (a run has nothing to post)", () => {
+    for (const maxDataAgeMs of [3 * hour, null]) {
+      expect(freshness(null, "1m", maxDataAgeMs, now)).toMatchObject({
+        ok: false,
+        exitCode: 3,
+        detail: "no valid 1m candle before 2024-05-01T12:00:00.000Z",
+      });
+    }
   });
 });
 

@@ -31,7 +31,7 @@ export async function preview(opts: { chart?: string | boolean }, command: Comma
   process.exitCode = result.exitCode;
 }
 
-export function previewText(result: RunResult): string {
+function previewText(result: RunResult): string {
   const unit = result.rankBy === "usd" ? "USD" : result.rankBy === "quote" ? "quote units" : "base units";
   const header = ["#", "pair", `${result.rankBy} (${unit})`, "last posted"];
   const rows = result.candidates.map((c, i) => [

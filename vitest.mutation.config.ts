@@ -1,0 +1,29 @@
+// The test run of `npm run mutate` (stryker.config.mjs): the in-process suites only.
+// - The suites below run the built CLI, or the built embedded store, in child processes. That code is
+//   dist/, compiled before Stryker starts; Stryker mutates src/ in its sandbox, and a child process
+//   neither sees the active mutant nor reports which tests reached it. These suites cannot kill a mutant
+//   and would only make every run slower, so they are left out here (the ordinary `npm test` runs them).
+// - No global setup: it would compile the sandbox's instrumented src/ into dist/. The one in-process
+//   suite that still starts the built store in a child (the cross-process lock race in
+//   tests/store/embedded.test.ts) uses the dist/ that `npm run mutate` builds first.
+// - Property tests stop at their first counterexample (tests/mutation-setup.ts).
+import { configDefaults, defineConfig } from "vitest/config";
+import base from "./vitest.config.js";
+
+const CHILD_PROCESS_SUITES = [
+  "tests/cli/**",
+  "tests/x/cli.test.ts",
+  "tests/report/step-summary-cli.test.ts",
+  "tests/schedule/schedule-cli.test.ts",
+  "tests/store/mongo-cli.test.ts",
+  "tests/store/durability.test.ts",
+];
+
+export default defineConfig({
+  test: {
+    ...base.test,
+    exclude: [...configDefaults.exclude, ...CHILD_PROCESS_SUITES],
+    globalSetup: [],
+    setupFiles: ["tests/mutation-setup.ts"],
+  },
+});
