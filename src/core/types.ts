@@ -39,6 +39,11 @@ export interface SnapshotQuery {
   granularity: string;
   from: Date;
   to: Date;
+  /**
+   * How many windows of the window's length just before it to sum as well (SPEC §3a): prior window k
+   * (1..n) is [from − k·len, from − (k−1)·len). Absent or 0: none.
+   */
+  priorWindows?: number;
 }
 
 /** One pair on one venue, over the counted candles of the window (duplicates already removed). */
@@ -53,6 +58,11 @@ export interface MarketAggregate {
   notional: number;
   /** Candles counted after removing duplicates. */
   candles: number;
+  /**
+   * Σ volume of the counted candles of this pair and venue in each prior window, by the window's rules:
+   * `prior[k − 1]` is prior window k. Present, of length n, exactly when the query asked for n > 0.
+   */
+  prior?: number[];
 }
 
 /** The one small answer a store gives a run about candles (SPEC §3). */
