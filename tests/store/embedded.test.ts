@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { Long } from "mongodb";
 import { afterAll, describe, expect, it } from "vitest";
 import { snapshotOf } from "../../src/core/candles.js";
 import type { RawCandle, SnapshotQuery } from "../../src/core/types.js";
@@ -82,6 +83,7 @@ describe("embedded store", () => {
       close: { $numberDecimal: "86.86" },
       open: "abc",
       big: 12345678901234567890n,
+      long: Long.fromString("9007199254740993"),
     };
     await store.insertCandles([doc]);
     await store.close();
@@ -95,6 +97,7 @@ describe("embedded store", () => {
       close: { $numberDecimal: "86.86" },
       open: "abc",
       big: { $numberLong: "12345678901234567890" },
+      long: { $numberLong: "9007199254740993" },
     });
   });
 
