@@ -43,7 +43,7 @@ export const CANDLE_TABLES = `
 `;
 
 /** pickDuplicate in SQL: the arriving copy replaces the kept one only when it wins. */
-const COUNT = `
+const WRITE_COUNTED = `
   INSERT INTO counted (series, ts, volume, close, symbol) VALUES (?, ?, ?, ?, ?)
   ON CONFLICT (series, ts) DO UPDATE SET volume = excluded.volume, close = excluded.close, symbol = excluded.symbol
   WHERE excluded.volume > counted.volume
@@ -67,7 +67,7 @@ function isValidDate(value: unknown): value is Date {
 }
 
 /** The inner map under `key`, created when missing. */
-function within<V>(outer: Map<string, Map<string, V>>, key: string): Map<string, V> {
+function within<K, V>(outer: Map<string, Map<K, V>>, key: string): Map<K, V> {
   let inner = outer.get(key);
   if (inner === undefined) {
     inner = new Map();
@@ -77,15 +77,17 @@ function within<V>(outer: Map<string, Map<string, V>>, key: string): Map<string,
 }
 
 /**
- * Writes the query rows of candles whose documents are being stored, inside one transaction: `add` each
- * candle, then `finish`. One writer lives within one transaction, so nothing it remembers (series ids,
- * counts not yet written) can be rolled back under it.
+ * Writes the query rows of candles whose documents are being stored, inside one transaction: `add`
+ * candles, then `finish` (after each batch). One writer lives within one transaction, so nothing it
+ * remembers (series ids, rows not yet written) can be rolled back under it.
  */
 export class CandleWriter {
-  private readonly count: Statement;
+  private readonly writeCounted: Statement;
   private readonly findSeries: Statement;
   private readonly addSeries: Statement;
   private readonly addInstant: Statement;
+  /** The valid candles added, as `counted` rows, written by `finish`. */
+  private readonly counted: [number, number, number, number, string][] = [];
   /** Series ids by granularity, pair, venue and market. */
   private readonly ids = new Map<string, Map<string, Map<string, Map<string, number>>>>();
   /** Placed and invalid candles by granularity and time, written by `finish`. */
@@ -93,7 +95,7 @@ export class CandleWriter {
 
   constructor(db: Database) {
     db.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);
-    this.count = db.prepare(COUNT);
+    this.writeCounted = db.prepare(WRITE_COUNTED);
     this.findSeries = db
       .prepare("SELECT id FROM series WHERE granularity = ? AND pair = ? AND venue = ? AND market = ?")
       .pluck();
@@ -107,11 +109,7 @@ export class CandleWriter {
     if (typeof granularity !== "string" || !isValidDate(timestamp)) return;
     const ts = timestamp.getTime();
     const candle = normaliseCandle(doc);
-    let byTime = this.instants.get(granularity);
-    if (byTime === undefined) {
-      byTime = new Map();
-      this.instants.set(granularity, byTime);
-    }
+    const byTime = within(this.instants, granularity);
     const instant = byTime.get(ts) ?? { docs: 0, invalid: 0 };
     byTime.set(ts, instant);
     instant.docs++;
@@ -119,11 +117,15 @@ export class CandleWriter {
       instant.invalid++;
       return;
     }
-    this.count.run(this.seriesId(candle), ts, candle.volume, candle.close, candle.symbol);
+    this.counted.push([this.seriesId(candle), ts, candle.volume, candle.close, candle.symbol]);
   }
 
-  /** Writes the counts per instant of the candles added. */
+  /** Writes what the candles added since the last `finish` give. */
   finish(): void {
+    // In key order, so that the rows of one series go into its pages one after the other.
+    this.counted.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    for (const row of this.counted) this.writeCounted.run(...row);
+    this.counted.length = 0;
     for (const [granularity, byTime] of this.instants) {
       for (const [ts, { docs, invalid }] of byTime) this.addInstant.run(granularity, ts, docs, invalid);
     }

@@ -86,11 +86,11 @@ function toFormat3(db: Database): void {
   for (let last = 0; ; ) {
     const rows = batch.all(last, MIGRATION_BATCH) as [number, string][];
     for (const [, doc] of rows) writer.add(parseExtendedJson(doc) as RawCandle);
+    writer.finish();
     const end = rows.at(-1);
-    if (end === undefined) break;
+    if (end === undefined) return;
     last = end[0];
   }
-  writer.finish();
 }
 
 /** `MIGRATIONS[n]` moves format n to n + 1. */
