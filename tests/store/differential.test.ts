@@ -1,5 +1,5 @@
 // The deliberate pair, held together: the MongoDB pipelines (run in-process by mingo, on BSON values as a
-// server: mingo-server.ts), the embedded store and the core's reference must give the same snapshot and
+// server: mingo-bson.ts), the embedded store and the core's reference must give the same snapshot and
 // the same post states on random data — bad number strings, exponents, Decimal128, Int64, Int32 and
 // Double values, duplicates, several markets per venue (market ids mixed-case, padded or missing),
 // mixed-case and space-padded names, timestamps on every window's edges (the window's and its prior
@@ -26,7 +26,7 @@ import {
 } from "../../src/store/pipelines.js";
 import type { Store } from "../../src/store/port.js";
 import { expectSameSnapshot } from "./compare.js";
-import { aggregateOnServer } from "./mingo-server.js";
+import { aggregateOnServer } from "./mingo-bson.js";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

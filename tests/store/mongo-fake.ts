@@ -1,10 +1,11 @@
 // A stand-in for the few driver calls the MongoDB store makes, with mingo evaluating the filters,
-// updates and pipelines (the pipelines on the documents' BSON values, as a server: mingo-server.ts), so that the store's own logic (what it asks, what it writes, what it leaves
-// alone) is tested without a server. It is no substitute for one: with CAPBOT_TEST_MONGODB_URI the
-// same tests run against a real server. Unique `_id`s are enforced, as the server does.
+// updates and pipelines (the pipelines on the documents' BSON values, as a server would: mingo-bson.ts),
+// so that the store's own logic (what it asks, what it writes, what it leaves alone) is tested without a
+// server. It is no substitute for one: with CAPBOT_TEST_MONGODB_URI the same tests run against a real
+// server. Unique `_id`s are enforced, as the server does.
 import { find, update, updateOne } from "mingo";
 import { Decimal128, type Document, type MongoClient, ObjectId } from "mongodb";
-import { aggregateOnServer } from "./mingo-server.js";
+import { aggregateOnServer } from "./mingo-bson.js";
 
 type Doc = Record<string, unknown>;
 
