@@ -195,6 +195,7 @@ function candleFor(q: SnapshotQuery): fc.Arbitrary<RawCandle> {
     return candle;
   });
 }
+
 /** What a copy does with its original's market id: keeps it, drops it, or has another one. */
 const copyMarket = fc.oneof(
   { weight: 3, arbitrary: fc.constant({ keep: true } as const) },
