@@ -1,5 +1,6 @@
-// Which candles count (SPEC §2, §3): reading numbers however they were stored, the validity rule,
-// the names, duplicates, and the reference snapshot in memory that every store must reproduce.
+// Which candles count (SPEC §2, §3, §3a): reading numbers however they were stored, the validity rule,
+// the names, duplicates, the window and its prior windows, and the reference snapshot in memory that
+// every store must reproduce.
 
 import { exactSum } from "./exact.js";
 import { compareText } from "./order.js";
@@ -113,18 +114,47 @@ export function pickDuplicate(a: Candle, b: Candle): Candle {
 }
 
 /** Sums beyond the largest double are held at it, so that no figure becomes Infinity. */
-function bounded(x: number): number {
+export function bounded(x: number): number {
   return Math.min(x, Number.MAX_VALUE);
 }
 
-function compareMarkets(a: MarketAggregate, b: MarketAggregate): number {
+/** The snapshot's order of markets: by pair, then venue. */
+export function compareMarkets(a: MarketAggregate, b: MarketAggregate): number {
   return compareText(a.pair, b.pair) || compareText(a.venue, b.venue);
 }
 
-/** The reference snapshot (SPEC §3): the embedded store and the MongoDB pipelines must equal it. */
-export function snapshotOf(raws: Iterable<RawCandle>, query: SnapshotQuery): Snapshot {
+/** One window's bounds in ms, [start, end). */
+export interface WindowBounds {
+  start: number;
+  end: number;
+}
+
+/**
+ * The window and its prior windows (SPEC §3a): index 0 is [from, to); index k is prior window k, of the
+ * same length, [from − k·len, from − (k−1)·len). The stores read exactly these, from the last one's start.
+ */
+export function windowBounds(query: SnapshotQuery): WindowBounds[] {
   const from = query.from.getTime();
   const to = query.to.getTime();
+  const length = to - from;
+  const windows: WindowBounds[] = [{ start: from, end: to }];
+  for (let k = 1; k <= (query.priorWindows ?? 0); k++) {
+    windows.push({ start: from - k * length, end: from - (k - 1) * length });
+  }
+  return windows;
+}
+
+/** Sums one group of counted candles, held at the largest double. */
+function volumeOf(group: Candle[]): number {
+  return bounded(exactSum(group.map((c) => c.volume)));
+}
+
+/** The reference snapshot (SPEC §3, §3a): the embedded store and the MongoDB pipelines must equal it. */
+export function snapshotOf(raws: Iterable<RawCandle>, query: SnapshotQuery): Snapshot {
+  const windows = windowBounds(query);
+  const start = windows[windows.length - 1]?.start ?? query.from.getTime();
+  const to = query.to.getTime();
+  const windowOf = (time: number): number => windows.findIndex((w) => w.start <= time && time < w.end);
   const counted = new Map<string, Candle>();
   let skippedCandles = 0;
   let newest: number | null = null;
@@ -138,9 +168,10 @@ export function snapshotOf(raws: Iterable<RawCandle>, query: SnapshotQuery): Sna
     if (time >= to) continue;
     const candle = normaliseCandle(raw);
     if (candle !== null && (newest === null || time > newest)) newest = time;
-    if (time < from) continue;
+    if (time < start) continue;
     if (candle === null) {
-      skippedCandles++;
+      // Only the window's own invalid candles are reported; the prior windows' are not (SPEC §3a).
+      if (windowOf(time) === 0) skippedCandles++;
       continue;
     }
     const key = candleKey(candle);
@@ -148,25 +179,32 @@ export function snapshotOf(raws: Iterable<RawCandle>, query: SnapshotQuery): Sna
     counted.set(key, kept === undefined ? candle : pickDuplicate(kept, candle));
   }
 
-  const groups = new Map<string, Candle[]>();
+  // Per pair and venue, the counted candles of each window (index as in windowBounds).
+  const groups = new Map<string, Candle[][]>();
   for (const candle of counted.values()) {
     const key = JSON.stringify([candle.pair, candle.venue]);
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, [candle]);
-    else group.push(candle);
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = windows.map(() => []);
+      groups.set(key, group);
+    }
+    group[windowOf(candle.timestamp.getTime())]?.push(candle);
   }
 
   const markets: MarketAggregate[] = [];
-  for (const group of groups.values()) {
-    const first = group.reduce((a, b) => (b.symbol < a.symbol ? b : a));
+  for (const [inWindow = [], ...prior] of groups.values()) {
+    // A market is a pair on a venue with counted candles in the window itself; prior volume alone is not.
+    if (inWindow.length === 0) continue;
+    const first = inWindow.reduce((a, b) => (b.symbol < a.symbol ? b : a));
     markets.push({
       pair: first.pair,
       symbol: first.symbol,
       base: first.base,
       venue: first.venue,
-      volume: bounded(exactSum(group.map((c) => c.volume))),
-      notional: bounded(exactSum(group.map((c) => bounded(c.volume * c.close)))),
-      candles: group.length,
+      volume: volumeOf(inWindow),
+      notional: bounded(exactSum(inWindow.map((c) => bounded(c.volume * c.close)))),
+      candles: inWindow.length,
+      ...(prior.length > 0 ? { prior: prior.map(volumeOf) } : {}),
     });
   }
   markets.sort(compareMarkets);

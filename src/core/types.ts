@@ -44,7 +44,10 @@ export interface SnapshotQuery {
   granularity: string;
   from: Date;
   to: Date;
-  /** Windows of equal length just before `from` whose volumes the snapshot also gives (SPEC §3a); 0 or absent: none. */
+  /**
+   * How many windows of the window's length just before it to sum as well (SPEC §3a): prior window k
+   * (1..n) is [from − k·len, from − (k−1)·len). Absent or 0: none.
+   */
   priorWindows?: number;
 }
 
@@ -60,6 +63,11 @@ export interface MarketAggregate {
   notional: number;
   /** Candles counted after removing duplicates. */
   candles: number;
+  /**
+   * Σ volume of the counted candles of this pair and venue in each prior window, by the window's rules:
+   * `prior[k − 1]` is prior window k. Present, of length n, exactly when the query asked for n > 0.
+   */
+  prior?: number[];
 }
 
 /** The one small answer a store gives a run about candles (SPEC §3). */

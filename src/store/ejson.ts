@@ -104,7 +104,9 @@ function toJsonSafe(value: unknown): unknown {
       }
       if (Array.isArray(value)) return value.map(toJsonSafe);
       const tagged = value as { _bsontype?: unknown };
-      // A BSON value from the driver (Decimal128, ObjectId…) knows its own Extended JSON form.
+      // A Long's own JSON form is its two 32-bit halves, which would read back as no number at all.
+      if (tagged._bsontype === "Long") return { $numberLong: String(value) };
+      // Any other BSON value from the driver (Decimal128, ObjectId…) knows its own Extended JSON form.
       if (typeof tagged._bsontype === "string") return value;
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) out[k] = toJsonSafe(v);

@@ -2,8 +2,10 @@
 // The format version lives in SQLite's `PRAGMA user_version`; each migration runs in one transaction.
 
 import type { Database } from "better-sqlite3";
+import type { RawCandle } from "../core/types.js";
 import { StoreError } from "../errors.js";
 import { parseExtendedJson } from "./ejson.js";
+import { CANDLE_TABLES, CandleWriter } from "./embedded-candles.js";
 
 /**
  * Format 1.
@@ -44,8 +46,8 @@ const FORMAT_1 = `
   CREATE INDEX posts_by_status ON posts (status);
 `;
 
-/** `market_id` as the run reads it: the string, else null (the duplicate key reads nothing else of it). */
-export function marketColumn(marketId: unknown): string | null {
+/** `market_id` as format 2's run read it: the string, else null (the duplicate key reads nothing else of it). */
+function marketColumn(marketId: unknown): string | null {
   return typeof marketId === "string" ? marketId : null;
 }
 
@@ -67,8 +69,32 @@ function toFormat2(db: Database): void {
   `);
 }
 
+/** How many stored documents format 3's migration reads at a time, so that memory stays flat. */
+const MIGRATION_BATCH = 10_000;
+
 /**
- * Format 3: `runs` keeps each real run's summary (the operator's page lists the last runs), as the
+ * Format 3: candles are judged once, when they arrive, instead of on every run (see CANDLE_TABLES): the
+ * `candles` index gives way to `instants` (counts per time) and, for the valid candles, normalised and
+ * de-duplicated, `series` and `counted`. Filled from every stored document, read exactly as an import
+ * reads it; `candle_docs` stays as it is.
+ */
+function toFormat3(db: Database): void {
+  db.exec("DROP TABLE candles");
+  db.exec(CANDLE_TABLES);
+  const writer = new CandleWriter(db);
+  const batch = db.prepare("SELECT seq, doc FROM candle_docs WHERE seq > ? ORDER BY seq LIMIT ?").raw();
+  for (let last = 0; ; ) {
+    const rows = batch.all(last, MIGRATION_BATCH) as [number, string][];
+    for (const [, doc] of rows) writer.add(parseExtendedJson(doc) as RawCandle);
+    writer.finish();
+    const end = rows.at(-1);
+    if (end === undefined) return;
+    last = end[0];
+  }
+}
+
+/**
+ * Format 4: `runs` keeps each real run's summary (the operator's page lists the last runs), as the
  * JSON of a RunRecord, by start time.
  */
 const RUNS_TABLE = `
@@ -80,6 +106,7 @@ const RUNS_TABLE = `
 const MIGRATIONS: readonly ((db: Database) => void)[] = [
   (db) => db.exec(FORMAT_1),
   toFormat2,
+  toFormat3,
   (db) => db.exec(RUNS_TABLE),
 ];
 

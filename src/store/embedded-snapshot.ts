@@ -1,130 +1,79 @@
-// The embedded store's snapshot of one window, in a single pass over the window's candles in time
-// order: the core's validity rule (normaliseCandle) and duplicate rule (candleKey's fields,
-// pickDuplicate), then sums per (pair, venue). The core's snapshotOf is the reference; this pass differs
-// from it only in the last bits of the sums (compensated here, exact there, which costs more than the
-// whole run may) — the differential test holds the two together.
+// The embedded store's snapshot (SPEC §3, §3a) in SQL: the candles were judged and de-duplicated at
+// import (embedded-candles.ts), so a run adds up per pair and venue inside SQLite and Node sees one row
+// per market, as it does with MongoDB. The core's snapshotOf is the reference; SQLite's sum() is
+// compensated (Kahan–Babuška–Neumaier, SQLite ≥ 3.43), so the sums differ from the core's exact ones only
+// in their last bits — the differential test holds the two together.
 
-import { normaliseCandle, pickDuplicate } from "../core/candles.js";
-import type { Candle, MarketAggregate, RawCandle } from "../core/types.js";
-
-/** Neumaier's compensated sum of non-negative terms, held at the largest double as the core does. */
-class Sum {
-  private total = 0;
-  private compensation = 0;
-
-  add(x: number): void {
-    if (this.total === Number.POSITIVE_INFINITY) return;
-    const t = this.total + x;
-    if (t === Number.POSITIVE_INFINITY) {
-      this.total = t;
-      this.compensation = 0;
-      return;
-    }
-    this.compensation += Math.abs(this.total) >= Math.abs(x) ? this.total - t + x : x - t + this.total;
-    this.total = t;
-  }
-
-  value(): number {
-    return Math.min(this.total + this.compensation, Number.MAX_VALUE);
-  }
-}
-
-interface Market {
-  first: Candle;
-  volume: Sum;
-  notional: Sum;
-  candles: number;
-}
-
-export interface WindowAggregate {
-  markets: MarketAggregate[];
-  skippedCandles: number;
-  /** Time of the newest valid candle of the window, or null. */
-  newest: number | null;
-}
+import type { Statement } from "better-sqlite3";
+import { bounded, compareMarkets, windowBounds } from "../core/candles.js";
+import type { MarketAggregate, Snapshot, SnapshotQuery } from "../core/types.js";
 
 /**
- * `candles` must be the window's candles of one granularity, each with a Date timestamp, in ascending
- * time order — so that copies of one candle (same venue, pair, market and time) arrive in one instant.
+ * Per pair and venue over the window: each series' window is one range of `counted`, and the series are
+ * read in (pair, venue) order through their unique key, so the grouping needs no sort. Only pairs and
+ * venues with counted candles in the window come out.
  */
-export function aggregateWindow(candles: Iterable<RawCandle>): WindowAggregate {
-  const markets = new Map<string, Map<string, Market>>();
-  let skippedCandles = 0;
-  let newest: number | null = null;
-  // The counted candles of the current instant, by venue, pair and market (candleKey's fields: the
-  // granularity and the time are one here), until time moves on. Nested maps rather than candleKey's
-  // JSON text, which made the whole pass a third slower.
-  let instant = Number.NaN;
-  let copies = new Map<string, Map<string, Map<string, Candle>>>();
+const WINDOW = `
+  SELECT s.pair AS pair, s.venue AS venue, min(c.symbol) AS symbol, sum(c.volume) AS volume,
+    sum(min(c.volume * c.close, :max)) AS notional, count(*) AS candles
+  FROM series s JOIN counted c ON c.series = s.id AND c.ts >= :start0 AND c.ts < :end0
+  WHERE s.granularity = :granularity
+  GROUP BY s.pair, s.venue`;
 
-  const count = (candle: Candle): void => {
-    const byVenue = within(markets, candle.pair);
-    let market = byVenue.get(candle.venue);
-    if (market === undefined) {
-      market = { first: candle, volume: new Sum(), notional: new Sum(), candles: 0 };
-      byVenue.set(candle.venue, market);
-    } else if (candle.symbol < market.first.symbol) {
-      market.first = candle;
-    }
-    market.volume.add(candle.volume);
-    market.notional.add(Math.min(candle.volume * candle.close, Number.MAX_VALUE));
-    market.candles++;
-  };
-  const flush = (): void => {
-    for (const byPair of copies.values())
-      for (const byMarket of byPair.values()) for (const candle of byMarket.values()) count(candle);
-    copies = new Map();
-  };
-
-  for (const raw of candles) {
-    const candle = normaliseCandle(raw);
-    if (candle === null) {
-      skippedCandles++;
-      continue;
-    }
-    const time = candle.timestamp.getTime();
-    if (time !== instant) {
-      flush();
-      instant = time;
-    }
-    newest = time;
-    const byMarket = within(within(copies, candle.venue), candle.pair);
-    const kept = byMarket.get(candle.market);
-    byMarket.set(candle.market, kept === undefined ? candle : pickDuplicate(kept, candle));
-  }
-  flush();
-
-  const result: MarketAggregate[] = [];
-  for (const pair of [...markets.keys()].sort(byText)) {
-    const byVenue = markets.get(pair) ?? new Map<string, Market>();
-    for (const venue of [...byVenue.keys()].sort(byText)) {
-      const m = byVenue.get(venue);
-      if (m === undefined) continue;
-      result.push({
-        pair,
-        symbol: m.first.symbol,
-        base: m.first.base,
-        venue,
-        volume: m.volume.value(),
-        notional: m.notional.value(),
-        candles: m.candles,
-      });
-    }
-  }
-  return { markets: result, skippedCandles, newest };
+/** The volume of one market in prior window k: the same counted candles, another range. */
+function priorVolume(k: number): string {
+  return `(SELECT total(p.volume) FROM series ps
+    JOIN counted p ON p.series = ps.id AND p.ts >= :start${k} AND p.ts < :end${k}
+    WHERE ps.granularity = :granularity AND ps.pair = m.pair AND ps.venue = m.venue)`;
 }
 
-/** The inner map under `key`, created when missing. */
-function within<V>(outer: Map<string, Map<string, V>>, key: string): Map<string, V> {
-  let inner = outer.get(key);
-  if (inner === undefined) {
-    inner = new Map();
-    outer.set(key, inner);
-  }
-  return inner;
+/** The statement for `prior` prior windows: one row per market, its window's sums, then each prior volume. */
+function marketsSql(prior: number): string {
+  const columns = ["m.pair", "m.venue", "m.symbol", "m.volume", "m.notional", "m.candles"];
+  for (let k = 1; k <= prior; k++) columns.push(priorVolume(k));
+  return `SELECT ${columns.join(", ")} FROM (${WINDOW}) m`;
 }
 
-/** Plain `<` order, as the spec's sort (not localeCompare). */
-function byText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+type MarketRow = [string, string, string, number, number, number, ...number[]];
+
+/** The snapshot of `query`, through `statement` (the store's cache of prepared statements). */
+export function readSnapshot(statement: (sql: string) => Statement, query: SnapshotQuery): Snapshot {
+  const windows = windowBounds(query);
+  const prior = windows.length - 1;
+  const params: Record<string, string | number> = { granularity: query.granularity, max: Number.MAX_VALUE };
+  windows.forEach((w, k) => {
+    params[`start${k}`] = w.start;
+    params[`end${k}`] = w.end;
+  });
+  const rows = statement(marketsSql(prior)).raw().all(params) as MarketRow[];
+  const markets = rows.map(
+    ([pair, venue, symbol, volume, notional, candles, ...priors]): MarketAggregate => ({
+      pair,
+      symbol,
+      // The pair is `SYMBOL-BASE` of the very candles the symbol comes from (core/candles pairName).
+      base: pair.slice(symbol.length + 1),
+      venue,
+      volume: bounded(volume),
+      notional: bounded(notional),
+      candles,
+      ...(prior > 0 ? { prior: priors.map(bounded) } : {}),
+    }),
+  );
+  markets.sort(compareMarkets);
+
+  const from = query.from.getTime();
+  const to = query.to.getTime();
+  const skipped = statement(
+    "SELECT coalesce(sum(invalid), 0) FROM instants WHERE granularity = ? AND ts >= ? AND ts < ?",
+  );
+  // Walks back from `to` through the time key to the first instant with a valid candle.
+  const newest = statement(
+    "SELECT ts FROM instants WHERE granularity = ? AND ts < ? AND docs > invalid ORDER BY ts DESC LIMIT 1",
+  );
+  const newestAt = newest.pluck().get(query.granularity, to) as number | undefined;
+  return {
+    markets,
+    skippedCandles: skipped.pluck().get(query.granularity, from, to) as number,
+    newestCandleAt: newestAt === undefined ? null : new Date(newestAt),
+  };
 }

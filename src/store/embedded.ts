@@ -1,13 +1,13 @@
 // The embedded store: one SQLite file (`capbot.sqlite`) in the data directory, for trying capbot without
-// MongoDB and for small installations. Documents are kept as they arrived (bad values are data); a run
-// reads only its window's candles through the (granularity, time) key and judges them with the core's
-// own validity and duplicate rules (embedded-snapshot.ts), so its cost follows the window, not the history.
+// MongoDB and for small installations. Documents are kept as they arrived (bad values are data), and each
+// candle is judged once, as it arrives, by the core's validity and duplicate rules (embedded-candles.ts);
+// a run adds up only its windows in SQL (embedded-snapshot.ts), so its cost follows the windows, not the
+// history.
 
 import { randomBytes } from "node:crypto";
 import { accessSync, constants, existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
-import { normaliseCandle } from "../core/candles.js";
 import { freshness } from "../core/freshness.js";
 import { intentDocument, normalisePost, postStates } from "../core/thread.js";
 import {
@@ -22,9 +22,10 @@ import {
 } from "../core/types.js";
 import { StoreError } from "../errors.js";
 import { parseExtendedJson, stringifyExtendedJson } from "./ejson.js";
+import { CandleWriter } from "./embedded-candles.js";
 import { acquireLease, readLease, releaseLease, renewLease } from "./embedded-lock.js";
-import { FORMAT_VERSION, formatVersion, marketColumn, migrate } from "./embedded-schema.js";
-import { aggregateWindow } from "./embedded-snapshot.js";
+import { FORMAT_VERSION, formatVersion, migrate } from "./embedded-schema.js";
+import { readSnapshot } from "./embedded-snapshot.js";
 import type { LockInfo } from "./lease.js";
 import type { Check, HistoryQuery, PostedFields, RunRecord, Store } from "./port.js";
 import { PUBLISHED_OVER, postedChange } from "./posted.js";
@@ -49,28 +50,6 @@ function newId(): string {
     .toString(16)
     .padStart(8, "0");
   return seconds + randomBytes(8).toString("hex");
-}
-
-/** The columns a run reads of a candle, in the order of {@link CandleRow}. */
-const CANDLE_COLUMNS = "ts, seq, venue, symbol, base, volume, close, plain, market";
-type CandleRow = [number, number, unknown, unknown, unknown, unknown, unknown, number, string | null];
-
-/** A value SQLite keeps exactly as JavaScript had it (text as text, a finite number as a number); absent as null. */
-function isPlain(value: unknown): boolean {
-  return (
-    value === undefined ||
-    value === null ||
-    typeof value === "string" ||
-    (typeof value === "number" && Number.isFinite(value))
-  );
-}
-
-function* map<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
-  for (const item of items) yield f(item);
-}
-
-function isValidDate(value: unknown): value is Date {
-  return value instanceof Date && !Number.isNaN(value.getTime());
 }
 
 function parseDoc(text: string): Doc {
@@ -124,56 +103,7 @@ class EmbeddedStore implements Store {
   }
 
   snapshot(query: SnapshotQuery): Promise<Snapshot> {
-    return this.guard("read the candles", () => {
-      const rows = this.statement(
-        `SELECT ${CANDLE_COLUMNS} FROM candles WHERE granularity = ? AND ts >= ? AND ts < ? ORDER BY ts`,
-      )
-        .raw()
-        .iterate(query.granularity, query.from.getTime(), query.to.getTime()) as IterableIterator<CandleRow>;
-      // Streamed, not collected: a window's rows never sit in memory all at once (less garbage to collect).
-      const window = aggregateWindow(map(rows, (row) => this.rawCandle(query.granularity, row)));
-      // A valid candle inside the window is the newest before `to`; only without one look further back.
-      const newest = window.newest ?? this.newestValidBefore(query.granularity, query.from);
-      return {
-        markets: window.markets,
-        skippedCandles: window.skippedCandles,
-        newestCandleAt: newest === null ? null : new Date(newest),
-      };
-    });
-  }
-
-  /** The candle as the validity rule reads it: from its columns, or from its document when not plain. */
-  private rawCandle(granularity: string, row: CandleRow): RawCandle {
-    const [ts, seq, venue, symbol, base, volume, close, plain, market] = row;
-    if (plain === 0) {
-      const doc = this.statement("SELECT doc FROM candle_docs WHERE seq = ?").pluck().get(seq);
-      return parseDoc(String(doc));
-    }
-    return {
-      timestamp: new Date(ts),
-      granularity,
-      marketVenue: venue,
-      pair_symbol: symbol,
-      pair_base: base,
-      market_id: market,
-      volume,
-      close,
-    };
-  }
-
-  /** Walks back through the time key from `before`, stopping at the first candle the core accepts. */
-  private newestValidBefore(granularity: string, before: Date): number | null {
-    const rows = this.db
-      .prepare(`SELECT ${CANDLE_COLUMNS} FROM candles WHERE granularity = ? AND ts < ? ORDER BY ts DESC`)
-      .raw()
-      .iterate(granularity, before.getTime()) as IterableIterator<CandleRow>;
-    for (const row of rows) {
-      if (normaliseCandle(this.rawCandle(granularity, row)) !== null) {
-        rows.return?.();
-        return row[0];
-      }
-    }
-    return null;
+    return this.guard("read the candles", () => readSnapshot((sql) => this.statement(sql), query));
   }
 
   private posts(where: string, params: unknown[], tail = ""): PostRecord[] {
@@ -293,40 +223,14 @@ class EmbeddedStore implements Store {
     return this.guard("store the candles", () => {
       this.writable();
       const keep = this.statement("INSERT INTO candle_docs (doc) VALUES (?)");
-      const index = this.statement(
-        "INSERT INTO candles (granularity, ts, seq, venue, symbol, base, volume, close, plain, market) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      );
       this.db
         .transaction(() => {
+          const writer = new CandleWriter(this.db);
           for (const doc of docs) {
-            const seq = keep.run(stringifyExtendedJson(doc)).lastInsertRowid;
-            const { granularity, timestamp, marketVenue, pair_symbol, pair_base, volume, close, market_id } =
-              doc;
-            if (typeof granularity !== "string" || !isValidDate(timestamp)) continue;
-            const ts = timestamp.getTime();
-            if (
-              isPlain(marketVenue) &&
-              isPlain(pair_symbol) &&
-              isPlain(pair_base) &&
-              isPlain(volume) &&
-              isPlain(close)
-            ) {
-              index.run(
-                granularity,
-                ts,
-                seq,
-                marketVenue ?? null,
-                pair_symbol ?? null,
-                pair_base ?? null,
-                volume ?? null,
-                close ?? null,
-                1,
-                marketColumn(market_id),
-              );
-            } else {
-              index.run(granularity, ts, seq, null, null, null, null, null, 0, null);
-            }
+            keep.run(stringifyExtendedJson(doc));
+            writer.add(doc);
           }
+          writer.finish();
           this.db.prepare("UPDATE meta SET value = value + ? WHERE key = 'candle_count'").run(docs.length);
         })
         .immediate();
@@ -365,7 +269,9 @@ class EmbeddedStore implements Store {
       this.writable();
       this.db
         .transaction(() => {
-          this.db.exec("DELETE FROM candles; DELETE FROM candle_docs; DELETE FROM posts;");
+          this.db.exec(
+            "DELETE FROM instants; DELETE FROM counted; DELETE FROM series; DELETE FROM candle_docs; DELETE FROM posts;",
+          );
           this.db.exec("UPDATE meta SET value = 0 WHERE key = 'candle_count'");
         })
         .immediate();
@@ -432,7 +338,7 @@ class EmbeddedStore implements Store {
     });
     const total = await this.countCandles();
     const inWindow = this.db
-      .prepare("SELECT count(*) FROM candles WHERE granularity = ? AND ts >= ? AND ts < ?")
+      .prepare("SELECT coalesce(sum(docs), 0) FROM instants WHERE granularity = ? AND ts >= ? AND ts < ?")
       .pluck()
       .get(query.granularity, query.from.getTime(), query.to.getTime()) as number;
     const window = `${query.granularity} candles from ${query.from.toISOString()} to ${query.to.toISOString()}`;

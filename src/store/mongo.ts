@@ -134,7 +134,7 @@ class MongoStore implements Store {
         this.aggregate(this.ohlcv, snapshotPipeline(query)),
         this.aggregate(this.ohlcv, newestCandlePipeline(query.granularity, query.to)),
       ]);
-      return parseSnapshotDoc(window[0], newest[0]);
+      return parseSnapshotDoc(window[0], newest[0], query.priorWindows);
     });
   }
 

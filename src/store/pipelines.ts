@@ -3,7 +3,7 @@
 // property test (tests/store/differential.test.ts) runs them under mingo against the core's reference.
 
 import type { Document } from "mongodb";
-import { NUMBER_PATTERN } from "../core/candles.js";
+import { compareMarkets, NUMBER_PATTERN, type WindowBounds, windowBounds } from "../core/candles.js";
 import type { MarketAggregate, PairPostState, Snapshot, SnapshotQuery } from "../core/types.js";
 import { StoreError } from "../errors.js";
 
@@ -106,12 +106,39 @@ function granularityAndDate(granularity: string, timestamp: Document): Document[
   ];
 }
 
-/** SPEC §3–4 over the window: one document `{ markets: [...], skipped: [{ n }] }`. */
+/**
+ * Which window a candle's time falls in: 0 the window, k its k-th prior window (core/windowBounds). The
+ * first $match keeps only times from the last window's start to `to`, so the last window needs no test.
+ * Nested `$cond`s rather than `$switch`, whose `then` keys would make each branch a thenable in JS.
+ */
+function windowIndex(windows: WindowBounds[]): Document | number {
+  let index: Document | number = windows.length - 1;
+  for (let k = windows.length - 2; k >= 0; k--) {
+    const start = new Date(windows[k]?.start ?? 0);
+    index = { $cond: [{ $gte: ["$timestamp", start] }, k, index] };
+  }
+  return index;
+}
+
+/** The sums of the windows' entries for window k (0 when the market had no counted candle in it). */
+function priorVolume(k: string): Document {
+  const entries = { $filter: { input: "$windows", cond: { $eq: ["$$this.window", k] } } };
+  return { $sum: { $map: { input: entries, in: "$$this.volume" } } };
+}
+
+/**
+ * SPEC §3–4 over the window, and §3a's prior windows: one document `{ markets: [...], skipped: [{ n }] }`.
+ * The server reads only the windows (the first stage), and one stage buckets each candle by window.
+ */
 export function snapshotPipeline(q: SnapshotQuery): Document[] {
+  const windows = windowBounds(q);
+  const prior = windows.length - 1;
+  const start = new Date(windows[prior]?.start ?? q.from.getTime());
   return [
-    // First, so that the server reads only the window through its time index.
-    ...granularityAndDate(q.granularity, { $gte: q.from, $lt: q.to }),
+    // First, so that the server reads only the windows through its time index.
+    ...granularityAndDate(q.granularity, { $gte: start, $lt: q.to }),
     ...candleStages,
+    { $addFields: { window: windowIndex(windows) } },
     {
       $facet: {
         markets: [
@@ -120,9 +147,11 @@ export function snapshotPipeline(q: SnapshotQuery): Document[] {
           // pickDuplicate's order: larger volume, then larger close, then the smaller symbol.
           { $sort: { volume: -1, close: -1, symbol: 1 } },
           {
-            // candleKey: copies share venue, pair, market and time (the granularity is already one).
+            // candleKey: copies share venue, pair, market and time (the granularity is already one), and
+            // so also the window.
             $group: {
               _id: { venue: "$venue", pair: "$pair", market: "$market", timestamp: "$timestamp" },
+              window: { $first: "$window" },
               symbol: { $first: "$symbol" },
               base: { $first: "$base" },
               volume: { $first: "$volume" },
@@ -133,7 +162,7 @@ export function snapshotPipeline(q: SnapshotQuery): Document[] {
           { $sort: { symbol: 1 } },
           {
             $group: {
-              _id: { pair: "$_id.pair", venue: "$_id.venue" },
+              _id: { pair: "$_id.pair", venue: "$_id.venue", window: "$window" },
               symbol: { $first: "$symbol" },
               base: { $first: "$base" },
               volume: { $sum: "$volume" },
@@ -143,19 +172,50 @@ export function snapshotPipeline(q: SnapshotQuery): Document[] {
             },
           },
           {
+            $group: {
+              _id: { pair: "$_id.pair", venue: "$_id.venue" },
+              windows: {
+                $push: {
+                  window: "$_id.window",
+                  symbol: "$symbol",
+                  base: "$base",
+                  volume: "$volume",
+                  notional: "$notional",
+                  candles: "$candles",
+                },
+              },
+            },
+          },
+          // A market has counted candles in the window itself; prior volume alone does not make one.
+          { $match: { "windows.window": 0 } },
+          {
             $project: {
               _id: 0,
               pair: "$_id.pair",
               venue: "$_id.venue",
-              symbol: 1,
-              base: 1,
-              volume: 1,
-              notional: 1,
-              candles: 1,
+              window: {
+                $arrayElemAt: [{ $filter: { input: "$windows", cond: { $eq: ["$$this.window", 0] } } }, 0],
+              },
+              ...(prior > 0
+                ? { prior: { $map: { input: { $range: [1, prior + 1] }, as: "k", in: priorVolume("$$k") } } }
+                : {}),
+            },
+          },
+          {
+            $project: {
+              pair: 1,
+              venue: 1,
+              symbol: "$window.symbol",
+              base: "$window.base",
+              volume: "$window.volume",
+              notional: "$window.notional",
+              candles: "$window.candles",
+              ...(prior > 0 ? { prior: 1 } : {}),
             },
           },
         ],
-        skipped: [{ $match: { valid: false } }, { $count: "n" }],
+        // Only the window's own invalid candles are reported (SPEC §3a).
+        skipped: [{ $match: { valid: false, window: 0 } }, { $count: "n" }],
       },
     },
   ];
@@ -192,14 +252,23 @@ function toText(value: unknown, what: string): string {
   return value;
 }
 
-function compareMarkets(a: MarketAggregate, b: MarketAggregate): number {
-  if (a.pair !== b.pair) return a.pair < b.pair ? -1 : 1;
-  if (a.venue !== b.venue) return a.venue < b.venue ? -1 : 1;
-  return 0;
+/** A market's prior-window volumes: exactly `count` numbers. */
+function toPrior(value: unknown, count: number): number[] {
+  if (!Array.isArray(value) || value.length !== count) {
+    throw new StoreError("The snapshot aggregation returned a malformed prior-window volume.");
+  }
+  return value.map((v) => toNumber(v, "prior-window volume"));
 }
 
-/** The results of {@link snapshotPipeline} and {@link newestCandlePipeline} as a Snapshot. */
-export function parseSnapshotDoc(doc: Document | undefined, newest: Document | undefined): Snapshot {
+/**
+ * The results of {@link snapshotPipeline} and {@link newestCandlePipeline} as a Snapshot; `priorWindows`
+ * as the query asked.
+ */
+export function parseSnapshotDoc(
+  doc: Document | undefined,
+  newest: Document | undefined,
+  priorWindows = 0,
+): Snapshot {
   const rawMarkets: unknown = doc?.["markets"] ?? [];
   const rawSkipped: unknown = doc?.["skipped"] ?? [];
   if (!Array.isArray(rawMarkets) || !Array.isArray(rawSkipped)) {
@@ -214,6 +283,7 @@ export function parseSnapshotDoc(doc: Document | undefined, newest: Document | u
       volume: toNumber(m["volume"], "volume"),
       notional: toNumber(m["notional"], "notional"),
       candles: toNumber(m["candles"], "candle count"),
+      ...(priorWindows > 0 ? { prior: toPrior(m["prior"], priorWindows) } : {}),
     }),
   );
   markets.sort(compareMarkets);

@@ -63,7 +63,10 @@ export interface Check {
 export interface Store {
   readonly kind: StoreKind;
 
-  /** SPEC §3: per pair and venue over the window's counted candles; skipped count; newest candle. */
+  /**
+   * SPEC §3: per pair and venue over the window's counted candles; skipped count; newest candle. SPEC
+   * §3a: with `priorWindows`, also each market's volume in each of that many earlier windows.
+   */
   snapshot(query: SnapshotQuery): Promise<Snapshot>;
   /** SPEC §5, §7: per pair, its last counting post (any publisher) and its thread tip for `publisher`. */
   postStates(publisher: string): Promise<PairPostState[]>;

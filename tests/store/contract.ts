@@ -223,6 +223,96 @@ export function describeStoreContract(
       });
     });
 
+    describe("prior windows (SPEC §3a)", () => {
+      /** The guard's question: the window ending at TO, of `length`, and its 7 prior windows. */
+      const guarded = (length: number): SnapshotQuery => ({
+        granularity: "1h",
+        from: at(TO.getTime() - length),
+        to: TO,
+        priorWindows: 7,
+      });
+
+      it.each([
+        ["90m", 90 * 60_000],
+        ["24h", 24 * HOUR],
+        ["7d", 7 * 24 * HOUR],
+      ])(
+        "§3a the 7 prior windows have the window's length (%s), each from its first to its last instant",
+        async (_, length) => {
+          const query = guarded(length);
+          const from = query.from.getTime();
+          const docs = [candle("binance", "btc", "usdt", query.from, "1", "10")];
+          // Prior window k is [from − k·length, from − (k−1)·length); the eighth is not read at all.
+          for (let k = 1; k <= 8; k++) {
+            docs.push(candle("binance", "btc", "usdt", at(from - k * length), String(k), "10"));
+            docs.push(
+              candle("binance", "btc", "usdt", at(from - (k - 1) * length - 1), String(100 * k), "10"),
+            );
+          }
+          await store.insertCandles(docs.map((d) => ({ ...d })));
+          const snapshot = await store.snapshot(query);
+          expect(snapshot.markets.map((m) => [m.venue, m.volume, m.prior])).toEqual([
+            ["binance", 1, [101, 202, 303, 404, 505, 606, 707]],
+          ]);
+          expectSameSnapshot(snapshot, snapshotOf(docs, query));
+        },
+      );
+
+      it("§3a the prior windows' invalid candles are not added to skippedCandles", async () => {
+        const query = guarded(24 * HOUR);
+        const docs = [
+          candle("binance", "btc", "usdt", at(FROM.getTime() + HOUR), "4", "10"),
+          candle("binance", "btc", "usdt", at(FROM.getTime() + 2 * HOUR), "abc", "10"),
+          candle("binance", "btc", "usdt", at(FROM.getTime() - HOUR), "abc", "10"),
+          candle("binance", "btc", "usdt", at(FROM.getTime() - HOUR), "3", "0"),
+          candle("", "btc", "usdt", at(FROM.getTime() - 30 * HOUR), "3", "10"),
+          candle("binance", "btc", "usdt", at(FROM.getTime() - 30 * HOUR), "2", "10"),
+        ];
+        await store.insertCandles(docs.map((d) => ({ ...d })));
+        const snapshot = await store.snapshot(query);
+        expect(snapshot.skippedCandles).toBe(1);
+        expect(snapshot.markets.map((m) => m.prior)).toEqual([[0, 2, 0, 0, 0, 0, 0]]);
+        expectSameSnapshot(snapshot, snapshotOf(docs, query));
+      });
+
+      it("§3a duplicates in a prior window count once (the larger volume); another market of the venue adds up", async () => {
+        const query = guarded(24 * HOUR);
+        const t = at(FROM.getTime() - 50 * HOUR);
+        const futures = {
+          ...candle("binance", "btc", "usdt", t, "4", "10"),
+          market_id: "binance-btc-usdt-f",
+        };
+        const docs = [
+          candle("binance", "btc", "usdt", at(FROM.getTime() + HOUR), "1", "10"),
+          candle("binance", "btc", "usdt", t, "5", "10"),
+          candle(" Binance", "BTC", "USDT ", t, "7", "11"),
+          candle("binance", "btc", "usdt", t, "6", "12"),
+          futures,
+        ];
+        await store.insertCandles(docs.map((d) => ({ ...d })));
+        const snapshot = await store.snapshot(query);
+        expect(snapshot.markets.map((m) => m.prior)).toEqual([[0, 0, 11, 0, 0, 0, 0]]);
+        expectSameSnapshot(snapshot, snapshotOf(docs, query));
+      });
+
+      it("§3a a pair on a venue with volume only in prior windows is not a market", async () => {
+        const query = guarded(24 * HOUR);
+        const docs = [
+          candle("binance", "btc", "usdt", at(FROM.getTime() + HOUR), "1", "10"),
+          candle("okx", "btc", "usdt", at(FROM.getTime() - HOUR), "9", "10"),
+          candle("kraken", "eth", "usd", at(FROM.getTime() - HOUR), "9", "10"),
+        ];
+        await store.insertCandles(docs.map((d) => ({ ...d })));
+        const snapshot = await store.snapshot(query);
+        expect(snapshot.markets.map((m) => [m.pair, m.venue, m.prior])).toEqual([
+          ["BTC-USDT", "binance", [0, 0, 0, 0, 0, 0, 0]],
+        ]);
+        expectSameSnapshot(snapshot, snapshotOf(docs, query));
+        // Without prior windows, no market carries a `prior` field.
+        expect((await store.snapshot(QUERY)).markets.map((m) => "prior" in m)).toEqual([false]);
+      });
+    });
+
     describe("posts (SPEC §5, §7, §8)", () => {
       it("§1 legacy posts are read in all their shapes", async () => {
         expect(await store.insertPosts(LEGACY.map((d) => ({ ...d })))).toBe(LEGACY.length);

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { Long } from "mongodb";
 import { afterAll, describe, expect, it } from "vitest";
 import { snapshotOf } from "../../src/core/candles.js";
 import type { RawCandle, SnapshotQuery } from "../../src/core/types.js";
@@ -82,6 +83,7 @@ describe("embedded store", () => {
       close: { $numberDecimal: "86.86" },
       open: "abc",
       big: 12345678901234567890n,
+      long: Long.fromString("9007199254740993"),
     };
     await store.insertCandles([doc]);
     await store.close();
@@ -95,6 +97,7 @@ describe("embedded store", () => {
       close: { $numberDecimal: "86.86" },
       open: "abc",
       big: { $numberLong: "12345678901234567890" },
+      long: { $numberLong: "9007199254740993" },
     });
   });
 
@@ -368,30 +371,36 @@ const FORMAT_1_DDL = `
   CREATE INDEX posts_by_status ON posts (status);
 `;
 
-/** A format-1 data directory holding `docs`, laid out as format 1's insertCandles wrote them. */
-function format1Folder(docs: RawCandle[]): string {
+/**
+ * A format-1 or format-2 data directory holding `docs`, laid out as that format's insertCandles wrote
+ * them (format 2 added the `market` column: `market_id` when it is a string, else null).
+ */
+function olderFolder(docs: RawCandle[], version: 1 | 2): string {
   const dir = tempDir();
   const db = new Database(join(dir, "capbot.sqlite"));
   db.exec(FORMAT_1_DDL);
+  if (version === 2) db.exec("ALTER TABLE candles ADD COLUMN market");
   const keep = db.prepare("INSERT INTO candle_docs (doc) VALUES (?)");
   const index = db.prepare(
     "INSERT INTO candles (granularity, ts, seq, venue, symbol, base, volume, close, plain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
   );
+  const setMarket = version === 2 ? db.prepare("UPDATE candles SET market = ? WHERE seq = ?") : null;
   const plain = (v: unknown) =>
     v === undefined || v === null || typeof v === "string" || (typeof v === "number" && Number.isFinite(v));
   db.transaction(() => {
     for (const doc of docs) {
       const seq = keep.run(stringifyExtendedJson(doc)).lastInsertRowid;
-      const { granularity, timestamp, marketVenue, pair_symbol, pair_base, volume, close } = doc;
+      const { granularity, timestamp, marketVenue, pair_symbol, pair_base, volume, close, market_id } = doc;
       if (typeof granularity !== "string" || !(timestamp instanceof Date)) continue;
       const values = [marketVenue, pair_symbol, pair_base, volume, close];
-      if (values.every(plain))
+      if (values.every(plain)) {
         index.run(granularity, timestamp.getTime(), seq, ...values.map((v) => v ?? null), 1);
-      else index.run(granularity, timestamp.getTime(), seq, null, null, null, null, null, 0);
+        setMarket?.run(typeof market_id === "string" ? market_id : null, seq);
+      } else index.run(granularity, timestamp.getTime(), seq, null, null, null, null, null, 0);
     }
     db.prepare("UPDATE meta SET value = ? WHERE key = 'candle_count'").run(docs.length);
   })();
-  db.pragma("user_version = 1");
+  db.pragma(`user_version = ${version}`);
   db.close();
   return dir;
 }
@@ -438,7 +447,7 @@ describe("moving a format-1 data directory forward", () => {
       oldCandle(8, { market_id: "okx-ltc-usdt", volume: "abc" }),
       { granularity: "1h", volume: "1" },
     ];
-    const dir = format1Folder(docs);
+    const dir = olderFolder(docs, 1);
 
     // A read-only command still asks for one writing command first, and writes nothing.
     await expect(openEmbeddedStore(dir, { readonly: true })).rejects.toThrow(
@@ -483,7 +492,7 @@ describe("moving a format-1 data directory forward", () => {
         }
       }
     }
-    const dir = format1Folder(docs);
+    const dir = olderFolder(docs, 1);
     const script = `
       const { openEmbeddedStore } = await import(${JSON.stringify(embeddedModule)});
       const [dir, start, from, to] = process.argv.slice(1);
@@ -506,9 +515,66 @@ describe("moving a format-1 data directory forward", () => {
     expect(expected.markets.every((m) => m.candles === 48)).toBe(true);
     expectSameSnapshot({ ...expected, markets: JSON.parse(a[0] ?? "[]") }, expected);
     expect(userVersion(dir)).toBe(FORMAT_VERSION);
+    // Moved forward once: one counted row per market and hour, one series per market.
     const db = new Database(join(dir, "capbot.sqlite"), { readonly: true });
-    const columns = db.prepare("SELECT name FROM pragma_table_info('candles')").pluck().all();
-    expect(columns.filter((c) => c === "market")).toHaveLength(1);
+    expect(db.prepare("SELECT count(*) FROM counted").pluck().get()).toBe(docs.length);
+    expect(db.prepare("SELECT count(*) FROM series").pluck().get()).toBe(800);
     db.close();
+  });
+});
+
+function storedDocs(dir: string): unknown[] {
+  const db = new Database(join(dir, "capbot.sqlite"), { readonly: true });
+  const docs = db.prepare("SELECT seq, doc FROM candle_docs ORDER BY seq").all();
+  db.close();
+  return docs;
+}
+
+describe("moving a format-2 data directory forward (format 3 judges each candle once, at import)", () => {
+  it("§3 §3a reads every stored document as an import would: validity, duplicates, decimals, prior windows", async () => {
+    const query: SnapshotQuery = { ...MIGRATION_QUERY, priorWindows: 7 };
+    const docs = [
+      oldCandle(3, { market_id: "okx-ltc-usdt", volume: "100" }),
+      oldCandle(3, { market_id: "okx-ltc-usdt-f", volume: { $numberDecimal: "1e3" } }),
+      oldCandle(3, { market_id: " OKX-LTC-USDT", volume: "90" }),
+      oldCandle(4, { market_id: "okx-ltc-usdt", volume: "abc" }),
+      // Prior window 1: a re-ingested copy counts once, an invalid candle is not skipped.
+      oldCandle(-2, { market_id: "okx-ltc-usdt", volume: "5" }),
+      oldCandle(-2, { market_id: "okx-ltc-usdt", volume: "7" }),
+      oldCandle(-2, { market_id: "okx-ltc-usdt", volume: "NaN" }),
+      // Prior window 2, and before the seventh: never read.
+      oldCandle(-30, { market_id: "okx-ltc-usdt", volume: "2e1" }),
+      oldCandle(-24 * 7 - 1, { market_id: "okx-ltc-usdt", volume: "999" }),
+      // Volume in a prior window only: not a market.
+      oldCandle(-2, { market_id: "binance-ltc-usdt", marketVenue: "binance", volume: "50" }),
+      oldCandle(5, { granularity: "1m", volume: "3" }),
+      { granularity: "1h", volume: "1" },
+    ];
+    const dir = olderFolder(docs, 2);
+    const before = storedDocs(dir);
+
+    await expect(openEmbeddedStore(dir, { readonly: true })).rejects.toThrow(
+      new RegExp(
+        `format version 2 and this capbot reads ${FORMAT_VERSION}: run a command that writes \\(capbot run\\) once`,
+      ),
+    );
+    expect(userVersion(dir)).toBe(2);
+
+    const store = await openEmbeddedStore(dir);
+    const snapshot = await store.snapshot(query);
+    expect(await store.countCandles()).toBe(docs.length);
+    await store.close();
+    expect(userVersion(dir)).toBe(FORMAT_VERSION);
+    expectSameSnapshot(snapshot, snapshotOf(docs, query));
+    expect(snapshot.markets.map((m) => [m.venue, m.volume, m.candles, m.prior])).toEqual([
+      ["okx", 1100, 2, [7, 20, 0, 0, 0, 0, 0]],
+    ]);
+    expect(snapshot.skippedCandles).toBe(1);
+    // The documents themselves stay exactly as they arrived.
+    expect(storedDocs(dir)).toEqual(before);
+
+    const reader = await openEmbeddedStore(dir, { readonly: true });
+    expect(await reader.snapshot(query)).toEqual(snapshot);
+    await reader.close();
   });
 });

@@ -1,9 +1,11 @@
 // A stand-in for the few driver calls the MongoDB store makes, with mingo evaluating the filters,
-// updates and pipelines, so that the store's own logic (what it asks, what it writes, what it leaves
-// alone) is tested without a server. It is no substitute for one: with CAPBOT_TEST_MONGODB_URI the
-// same tests run against a real server. Unique `_id`s are enforced, as the server does.
-import { aggregate, find, update, updateOne } from "mingo";
-import { Decimal128, type Document, Long, type MongoClient, ObjectId } from "mongodb";
+// updates and pipelines (the pipelines on the documents' BSON values, as a server would: mingo-bson.ts),
+// so that the store's own logic (what it asks, what it writes, what it leaves alone) is tested without a
+// server. It is no substitute for one: with CAPBOT_TEST_MONGODB_URI the same tests run against a real
+// server. Unique `_id`s are enforced, as the server does.
+import { find, update, updateOne } from "mingo";
+import { Decimal128, type Document, type MongoClient, ObjectId } from "mongodb";
+import { aggregateOnServer } from "./mingo-bson.js";
 
 type Doc = Record<string, unknown>;
 
@@ -19,7 +21,8 @@ export class FakeCollection {
     this.calls.push("aggregate");
     const docs = this.docs;
     return {
-      toArray: async () => aggregate(docs.map(forMingo), pipeline) as Doc[],
+      // Shallow copies, so that no stage can change a stored document; BSON values stay as they are.
+      toArray: async () => aggregateOnServer(docs.map(copy), pipeline) as Doc[],
       explain: async () => ({
         stages: [{ $cursor: { executionStats: { totalDocsExamined: docs.length, nReturned: 0 } } }],
       }),
@@ -210,16 +213,4 @@ export const bson = { Decimal128, ObjectId };
 
 function copy(doc: Doc): Doc {
   return { ...doc };
-}
-
-/**
- * mingo knows no BSON numbers. A server converts a Decimal128 to the same double and writes a Long
- * out in full digits, so the stand-in hands mingo exactly those: the number, and the digit string.
- */
-function forMingo(doc: Doc): Doc {
-  const out: Doc = {};
-  for (const [k, v] of Object.entries(doc)) {
-    out[k] = v instanceof Decimal128 ? Number(v.toString()) : v instanceof Long ? v.toString() : v;
-  }
-  return out;
 }

@@ -22,6 +22,15 @@ describe("pipelines", () => {
     });
   });
 
+  it("§3a with prior windows the server reads the 8 windows only, and one stage buckets each candle by window", () => {
+    const pipeline = snapshotPipeline({ granularity: "1h", from, to, priorWindows: 7 });
+    expect(pipeline[0]).toEqual({
+      $match: { granularity: "1h", timestamp: { $gte: new Date(from.getTime() - 7 * 86_400_000), $lt: to } },
+    });
+    const bucketing = pipeline.filter((stage) => "window" in (stage["$addFields"] ?? {}));
+    expect(bucketing).toHaveLength(1);
+  });
+
   it("§3 the newest-candle pipeline matches, then sorts on time before validating, and returns one document", () => {
     const pipeline = newestCandlePipeline("1h", to);
     expect(pipeline[0]).toEqual({ $match: { granularity: "1h", timestamp: { $lt: to } } });
@@ -33,6 +42,7 @@ describe("pipelines", () => {
   it("every pipeline and filter is plain BSON (no undefined, functions or RegExp objects)", () => {
     const all = {
       snapshot: snapshotPipeline({ granularity: "1h", from, to }),
+      guarded: snapshotPipeline({ granularity: "1h", from, to, priorWindows: 7 }),
       newest: newestCandlePipeline("1h", to),
       posts: postStatesPipeline("x"),
       budget: countingPostsFilter("x", from),
@@ -127,5 +137,15 @@ describe("pipelines", () => {
     expect(() =>
       parseSnapshotDoc({ markets: [{ pair: "A-B", volume: "x" }], skipped: [] }, undefined),
     ).toThrow(/malformed/);
+    const market = { pair: "A-B", symbol: "A", base: "B", venue: "v", volume: 1, notional: 1, candles: 1 };
+    for (const prior of [undefined, [1, 2], [1, "x", 3]]) {
+      expect(() => parseSnapshotDoc({ markets: [{ ...market, prior }], skipped: [] }, undefined, 3)).toThrow(
+        /malformed prior-window volume/,
+      );
+    }
+    expect(
+      parseSnapshotDoc({ markets: [{ ...market, prior: [1, 2, 3] }], skipped: [] }, undefined, 3).markets[0]
+        ?.prior,
+    ).toEqual([1, 2, 3]);
   });
 });
