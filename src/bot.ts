@@ -81,6 +81,9 @@ async function cycle(
       venues: config.venues,
       labels: config.venueLabels,
       pair: config.pair,
+      // Version 1's choice until the guard's settings reach Config.
+      anomalies: { enabled: false, maxPriceDeviation: 0.1, spikeFactor: 20 },
+      minVenues: 1,
     });
     Object.assign(result, describePlan(decision));
 
@@ -249,6 +252,7 @@ function describePlan(decision: Plan): Partial<RunResult> {
       volume: v.volume,
       share: v.share,
     })),
+    anomalies: decision.anomalies,
     unpricedPairs: decision.unpricedPairs,
     lines: decision.lines.map((l) => ({ label: l.label, text: l.text, hundredths: l.hundredths })),
   };
@@ -259,6 +263,7 @@ function candidateJson(c: Candidate): RunResult["candidates"][number] {
     pair: c.pair,
     metric: c.metric,
     lastPostedAt: c.lastPostedAt ? c.lastPostedAt.toISOString() : null,
+    ...(c.reason === undefined ? {} : { reason: c.reason }),
   };
 }
 
@@ -282,6 +287,7 @@ export function emptyResult(
     granularity: config.granularity,
     candidates: [],
     venues: [],
+    anomalies: [],
     skippedCandles: 0,
     unpricedPairs: 0,
     runId,

@@ -1,7 +1,7 @@
 // The outcome of one `capbot run`: what `--json` prints (SPEC §9), what the summary event logs, what
 // the GitHub step summary and the metrics are made from. One definition, shared by every reporter.
 
-import type { PublisherName, RankBy } from "./core/types.js";
+import type { Anomaly, PublisherName, RankBy } from "./core/types.js";
 
 export type RunStatus = "posted" | "dry-run" | "skipped" | "error";
 
@@ -17,9 +17,11 @@ export interface RunResult {
   window: { from: string; to: string };
   granularity: string;
   /** In rank order. */
-  candidates: { pair: string; metric: number; lastPostedAt: string | null }[];
+  candidates: { pair: string; metric: number; lastPostedAt: string | null; reason?: string }[];
   /** All venues of the pair with volume, by volume. */
   venues: { venue: string; label: string; volume: number; share: number }[];
+  /** The anomaly guard's exclusions and holds (SPEC §3a). */
+  anomalies: Anomaly[];
   skippedCandles: number;
   unpricedPairs: number;
   /** When skipped. */

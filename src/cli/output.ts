@@ -12,7 +12,7 @@ import type { RunResult } from "../result.js";
  */
 export function runJson(result: RunResult): string {
   const { status, pair, text, inReplyTo, postId, publisher, rankBy, asOf, window, granularity } = result;
-  const { candidates, venues, skippedCandles, unpricedPairs, reason, error } = result;
+  const { candidates, venues, anomalies, skippedCandles, unpricedPairs, reason, error } = result;
   return JSON.stringify({
     status,
     pair,
@@ -26,6 +26,7 @@ export function runJson(result: RunResult): string {
     granularity,
     candidates,
     venues,
+    anomalies,
     skippedCandles,
     unpricedPairs,
     ...(reason !== undefined ? { reason } : {}),

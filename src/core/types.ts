@@ -58,6 +58,8 @@ export interface MarketAggregate {
   notional: number;
   /** Candles counted after removing duplicates. */
   candles: number;
+  /** Σ volume of the counted candles in each of the prior windows, [0] the window just before `from`; present only when the query asked for prior windows. */
+  prior?: number[];
 }
 
 /** The one small answer a store gives a run about candles (SPEC §3). */
@@ -126,6 +128,21 @@ export interface Candidate {
   pair: string;
   metric: number;
   lastPostedAt: Date | null;
+  /** Why the pair may not be posted this run (held, too few venues, unchanged: SPEC §5); absent when it may. */
+  reason?: string;
+}
+
+/**
+ * A venue the anomaly guard (SPEC §3a) found on a pair: a price outlier is excluded from the pair's
+ * figures, a volume spike holds the pair for the run.
+ */
+export interface Anomaly {
+  pair: string;
+  venue: string;
+  kind: "price-outlier" | "volume-spike";
+  action: "excluded" | "held";
+  /** The figures, for a person: the VWAP, the median, the deviation and the limit; or the volumes and the factor. */
+  detail: string;
 }
 
 /** One venue's line in the result (SPEC §9 `venues`): all venues with volume, by volume. */

@@ -22,6 +22,7 @@ export function runResult(overrides: Partial<RunResult> = {}): RunResult {
       { venue: "binance", label: "Binance", volume: 60, share: 0.6 },
       { venue: "okx", label: "OKX", volume: 40, share: 0.4 },
     ],
+    anomalies: [],
     skippedCandles: 0,
     unpricedPairs: 0,
     runId: "run-test-1",
