@@ -54,3 +54,20 @@ export function toNumber(r: Ratio): number {
   const shift = BigInt(Math.max(0, bits - 1000));
   return Number(r.n >> shift) / Number(r.d >> shift);
 }
+
+/**
+ * Whether a double keeps its full relative precision (about 1e-16) through the guard's few operations,
+ * against the decimal it prints as: not 0, not subnormal, and far from overflow.
+ */
+export function precise(x: number): boolean {
+  return x >= 1e-300 && x <= 1e300;
+}
+
+/**
+ * Whether `x`, computed from precise doubles in a few operations (error far below 1e-14 × (2 + x)), is
+ * so far from `bound` that the exact comparison would agree. Near the bound, compare exactly instead:
+ * this only saves the exact arithmetic's cost on the figures nowhere near a limit, which are nearly all.
+ */
+export function clearlyApart(x: number, bound: number): boolean {
+  return Number.isFinite(x) && Math.abs(x - bound) > 1e-9 * (2 + x + bound);
+}

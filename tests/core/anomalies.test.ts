@@ -1,7 +1,9 @@
 // SPEC §3a, rule by rule at and around its boundary: price outliers are excluded, volume spikes hold.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type AnomalyOptions, guardMarkets } from "../../src/core/anomalies.js";
 import { NothingPostableError, type PlanOptions, plan } from "../../src/core/plan.js";
+import { compareRatio, decimal, medianRatio, quotient, relativeDistance } from "../../src/core/ratio.js";
 import type { MarketAggregate, Snapshot } from "../../src/core/types.js";
 import { market } from "./fixtures.js";
 
@@ -36,8 +38,8 @@ function excluded(markets: MarketAggregate[], options: AnomalyOptions = GUARD): 
     .map((a) => a.venue);
 }
 
-function held(markets: MarketAggregate[]): string[] {
-  return guardMarkets(markets, GUARD)
+function held(markets: MarketAggregate[], options: AnomalyOptions = GUARD): string[] {
+  return guardMarkets(markets, options)
     .anomalies.filter((a) => a.action === "held")
     .map((a) => a.venue);
 }
@@ -82,14 +84,14 @@ describe("§3a price outliers", () => {
   });
 
   it("§3a reports the excluded venue with its VWAP, the median, the deviation and the limit", () => {
-    const { anomalies, counted } = guardMarkets([at("a", 100), at("b", 100), at("c", 113.05)], GUARD);
+    const { anomalies, counted } = guardMarkets([at("a", 100), at("b", 100), at("c", 113.2)], GUARD);
     expect(anomalies).toEqual([
       {
         pair: "BTC-USDT",
         venue: "c",
         kind: "price-outlier",
         action: "excluded",
-        detail: "VWAP 113.05 is 13.1% above the median 100 of the pair's 3 venues (limit 10%)",
+        detail: "VWAP 113.2 is 13.2% above the median 100 of the pair's 3 venues (limit 10%)",
       },
     ]);
     expect(counted.map((m) => m.venue)).toEqual(["a", "b"]);
@@ -245,3 +247,85 @@ describe("§3a volume spikes", () => {
     );
   });
 });
+
+describe("§3a the guard decides as the exact rule does, at and near every limit", () => {
+  const ULP = 2 ** -52;
+  const nudge = fc.constantFrom(1, 1 + ULP, 1 - ULP, 1 + 1e-12, 1 - 1e-12);
+  const limits = fc.constantFrom(0.05, 0.1, 0.25, 0.3, 1 / 3);
+  const magnitude = fc.constantFrom(1, 100, 1.1, 0.0001234, 2_000.5, 1e-310, 1e290);
+
+  it("§3a price outliers: excluded exactly when the decimals' deviation is beyond the limit", () => {
+    const venue = fc.record({
+      volume: fc.oneof(fc.constantFrom(0, 1, 3, 0.7, 1e-308), fc.double({ min: 0, max: 1e6, noNaN: true })),
+      side: fc.oneof(fc.constantFrom(-1, 0, 1), fc.double({ min: -2, max: 2, noNaN: true })),
+      nudge,
+    });
+    fc.assert(
+      fc.property(
+        magnitude,
+        limits,
+        fc.array(venue, { minLength: 1, maxLength: 7 }),
+        (base, limit, venues) => {
+          const markets = venues.map(({ volume, side, nudge }, i) => {
+            const vwap = Math.max(0, base * (1 + side * limit) * nudge);
+            return {
+              ...market("BTC-USDT", `v${i}`, volume, 1),
+              notional: Math.min(vwap * volume, Number.MAX_VALUE),
+            };
+          });
+          const options = { ...GUARD, maxPriceDeviation: limit };
+          expect(excluded(markets, options)).toEqual(exactOutliers(markets, limit));
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it("§3a volume spikes: held exactly when the decimals' ratio is beyond the factor", () => {
+    const factors = fc.constantFrom(20, 2.5, 3, 0.3);
+    const prior = fc.array(
+      fc.oneof(fc.constant(0), magnitude, fc.double({ min: 0, max: 1e6, noNaN: true })),
+      {
+        minLength: 7,
+        maxLength: 7,
+      },
+    );
+    fc.assert(
+      fc.property(
+        prior,
+        factors,
+        nudge,
+        fc.double({ min: 0, max: 2, noNaN: true }),
+        (prior, factor, nudge, k) => {
+          const positive = prior.filter((v) => v > 0).sort((a, b) => a - b);
+          const middle = positive[positive.length >> 1] ?? 1;
+          for (const volume of [middle * factor * nudge, middle * factor * k]) {
+            const venue = spiking("BTC-USDT", "a", Math.min(volume, Number.MAX_VALUE), prior);
+            expect(held([venue], { ...GUARD, spikeFactor: factor })).toEqual(
+              exactSpike(venue, factor) ? ["a"] : [],
+            );
+          }
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+});
+
+/** The rule of §3a, straight from the spec, on exact ratios only: the oracle of the guard's fast path. */
+function exactOutliers(markets: MarketAggregate[], limit: number): string[] {
+  const priced = markets.filter((m) => m.volume > 0);
+  if (priced.length < 3) return [];
+  const vwaps = priced.map((m) => quotient(decimal(m.notional), decimal(m.volume)));
+  const center = medianRatio(vwaps);
+  if (center.n === 0n) return [];
+  return priced
+    .filter((_, i) => compareRatio(relativeDistance(vwaps[i] ?? center, center), decimal(limit)) > 0)
+    .map((m) => m.venue);
+}
+
+function exactSpike(venue: MarketAggregate, factor: number): boolean {
+  const prior = (venue.prior ?? []).filter((v) => v > 0);
+  if (prior.length < 3) return false;
+  return compareRatio(quotient(decimal(venue.volume), medianRatio(prior.map(decimal))), decimal(factor)) > 0;
+}
