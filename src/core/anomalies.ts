@@ -4,6 +4,7 @@
 // pair for the run. Boundaries are compared exactly (ratio.ts): exactly the limit is kept; doubles decide
 // only where they are clearly apart from it.
 
+import { marketsByPair } from "./rank.js";
 import {
   clearlyApart,
   compareRatio,
@@ -26,9 +27,9 @@ export interface AnomalyOptions {
 }
 
 export interface Guarded {
-  /** The snapshot's markets, in their order, without the excluded venues' markets. */
+  /** The snapshot's markets, grouped by pair as they come, without the excluded venues' markets. */
   counted: MarketAggregate[];
-  /** Every exclusion and every hold, in the markets' order (by pair, then venue). */
+  /** Every exclusion and every hold, in the same order. */
   anomalies: Anomaly[];
   /** Held pairs, each with the reason a person reads (its first held venue's). */
   holds: Map<string, string>;
@@ -42,7 +43,7 @@ const MIN_PRIOR_WINDOWS = 3;
 export function guardMarkets(markets: MarketAggregate[], options: AnomalyOptions): Guarded {
   if (!options.enabled) return { counted: markets, anomalies: [], holds: new Map() };
   const guarded: Guarded = { counted: [], anomalies: [], holds: new Map() };
-  for (const group of byPair(markets)) {
+  for (const group of marketsByPair(markets).values()) {
     const outliers = priceOutliers(group, options.maxPriceDeviation);
     for (const market of group) {
       const { pair, venue } = market;
@@ -59,16 +60,6 @@ export function guardMarkets(markets: MarketAggregate[], options: AnomalyOptions
     }
   }
   return guarded;
-}
-
-function byPair(markets: MarketAggregate[]): MarketAggregate[][] {
-  const groups = new Map<string, MarketAggregate[]>();
-  for (const market of markets) {
-    const group = groups.get(market.pair);
-    if (group === undefined) groups.set(market.pair, [market]);
-    else group.push(market);
-  }
-  return [...groups.values()];
 }
 
 /** The pair's venues whose VWAP is more than `limit` from the median of the pair's VWAPs, with the figures. */

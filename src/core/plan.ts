@@ -6,7 +6,7 @@ import { type AnomalyOptions, guardMarkets } from "./anomalies.js";
 import { exactSum } from "./exact.js";
 import { venueLabel } from "./labels.js";
 import { composeMessage } from "./message.js";
-import { rankPairs } from "./rank.js";
+import { marketsByPair, rankPairs } from "./rank.js";
 import { forcedPassedOver, nonePostable, orderForPosting, type PassOver, passOver } from "./select.js";
 import { byVolume, type ShareLine } from "./shares.js";
 import type {
@@ -96,19 +96,19 @@ export function plan(snapshot: Snapshot, states: PairPostState[], options: PlanO
 
   let pair: string;
   if (forced !== null) {
+    const venues = venuesOf.get(forced)?.length ?? 0;
+    if (venues === 0) throw refuse(noVolumeReason(forced, snapshot.markets));
+    const verdict = verdictOf(forced);
+    if (verdict !== null) throw refuse(forcedPassedOver(forced, verdict, venues));
     pair = forced;
-    const venues = venuesOf.get(pair)?.length ?? 0;
-    if (venues === 0) throw refuse(noVolumeReason(pair, snapshot.markets));
-    const verdict = verdictOf(pair);
-    if (verdict !== null) throw refuse(forcedPassedOver(pair, verdict, venues));
   } else {
-    const inLine = orderForPosting(candidates).map((c) => ({ pair: c.pair, verdict: verdicts.get(c.pair) }));
-    const next = inLine.find(({ verdict }) => verdict === undefined);
-    if (next === undefined) {
-      if (inLine.length === 0) throw refuse(noCandidateReason(snapshot, options.rankBy, unpricedPairs));
-      throw refuse(nonePostable(inLine.flatMap(({ pair, verdict }) => (verdict ? [{ pair, verdict }] : []))));
+    const next = nextInLine(candidates, verdicts);
+    if (typeof next !== "string") {
+      throw refuse(
+        next.length > 0 ? nonePostable(next) : noCandidateReason(snapshot, options.rankBy, unpricedPairs),
+      );
     }
-    pair = next.pair;
+    pair = next;
   }
 
   const withVolume = venuesOf.get(pair) ?? [];
@@ -133,14 +133,23 @@ export function plan(snapshot: Snapshot, states: PairPostState[], options: PlanO
   };
 }
 
+/** The first candidate in posting order that may be posted; else every candidate in line, with its verdict. */
+function nextInLine(
+  candidates: Candidate[],
+  verdicts: Map<string, PassOver>,
+): string | { pair: string; verdict: PassOver }[] {
+  const inLine: { pair: string; verdict: PassOver }[] = [];
+  for (const { pair } of orderForPosting(candidates)) {
+    const verdict = verdicts.get(pair);
+    if (verdict === undefined) return pair;
+    inLine.push({ pair, verdict });
+  }
+  return inLine;
+}
+
 /** Each pair's markets with volume, by volume descending, ties by venue ascending. */
 function venuesByPair(markets: MarketAggregate[]): Map<string, MarketAggregate[]> {
-  const byPair = new Map<string, MarketAggregate[]>();
-  for (const market of markets) {
-    const group = byPair.get(market.pair);
-    if (group === undefined) byPair.set(market.pair, [market]);
-    else group.push(market);
-  }
+  const byPair = marketsByPair(markets);
   for (const [pair, group] of byPair) byPair.set(pair, byVolume(group));
   return byPair;
 }
