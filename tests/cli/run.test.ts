@@ -125,9 +125,11 @@ describe("capbot run on imported data (SPEC §3–7, §9)", () => {
       "granularity",
       "candidates",
       "venues",
+      "anomalies",
       "skippedCandles",
       "unpricedPairs",
     ]);
+    expect(out.anomalies).toEqual([]);
   });
 
   it("--pair BTC-USDT: largest remainder shares and the local thread tip as reply target", () => {
