@@ -1,7 +1,7 @@
 // Exact rational arithmetic on the decimals that doubles print as, for the anomaly guard's boundaries
 // (SPEC §3a). Limits are decimals a person wrote ("10%", "20") and so are the feed's figures: a VWAP of
-// 1.1 against a median of 1 is exactly 10% off, which the binary doubles alone would call more (1.1 is
-// 1.10000000000000008…, 0.1 is 0.10000000000000000555…) and 130 against 100 with a limit of 0.3 less.
+// 1.1 against a median of 1 is exactly 10% off, and 130 against 100 exactly 30%; binary doubles alone
+// would call both more than the limit (1.1 is 1.10000000000000008…, 0.3 is 0.29999999999999998…).
 
 /** n / d, both >= 0, d > 0. Never reduced: the guard only compares, so sizes stay a few hundred bits. */
 export interface Ratio {
