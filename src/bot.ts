@@ -10,12 +10,13 @@ import { reconcilePending } from "./bot/reconcile.js";
 import type { Config } from "./config.js";
 import { freshness } from "./core/freshness.js";
 import { allOf } from "./core/limits.js";
-import { type Plan, plan } from "./core/plan.js";
+import { NothingPostableError, type Plan, plan } from "./core/plan.js";
 import type { Candidate, PairPostState, Snapshot } from "./core/types.js";
 import { exitCodeOf, NothingToPostError } from "./errors.js";
 import { failpoint } from "./failpoints.js";
 import type { Logger } from "./log.js";
 import type { Chart, Publisher, ReplyTarget } from "./publish/port.js";
+import { logAnomalies } from "./report/anomalies.js";
 import type { PostOutcome, RunResult } from "./result.js";
 import { scrub } from "./secrets.js";
 import type { Store } from "./store/port.js";
@@ -75,17 +76,27 @@ async function cycle(
     await deps.prepare?.();
     await reconcilePending(store, publishers, logger, runId);
     failpoint("after-reconcile");
-    const decided = await decide(config, deps, asOf, from, result);
-    const { decision, targets } = decided;
-
-    const posts: PostOutcome[] = [];
-    const due: Publisher[] = [];
+    // Budgets first: when every one is used up the run is skipped, whatever the candidates would say.
+    const overBudget = new Map<string, string>();
     for (const publisher of publishers) {
-      const target = targets.get(publisher.name) ?? null;
-      const overBudget = await budgetUsedUp(config, store, publisher, now());
-      if (overBudget === null) due.push(publisher);
-      else posts.push(skipped(publisher, target, overBudget));
+      const used = await budgetUsedUp(config, store, publisher, now());
+      if (used !== null) overBudget.set(publisher.name, used);
     }
+    const due = publishers.filter((p) => !overBudget.has(p.name));
+    let decided: Decided;
+    try {
+      decided = await decide(config, deps, asOf, from, result);
+    } catch (err) {
+      if (due.length > 0 || !(err instanceof NothingToPostError)) throw err;
+      return settle(
+        result,
+        publishers.map((p) => skipped(p, null, overBudget.get(p.name) ?? "")),
+      );
+    }
+    const { decision, targets } = decided;
+    const posts = publishers
+      .filter((p) => overBudget.has(p.name))
+      .map((p) => skipped(p, targets.get(p.name) ?? null, overBudget.get(p.name) ?? ""));
     if (due.length === 0) return settle(decided.result, posts);
 
     const chart = await buildChart(deps, decision, from, asOf, decided.result.warnings, logger);
@@ -143,14 +154,28 @@ async function decide(
 
   const states = await Promise.all(publishers.map((p) => store.postStates(p.name)));
   const limits = await Promise.all(publishers.map((p) => p.textLimit()));
-  const decision = plan(snapshot, states[0] ?? [], {
-    rankBy: config.rankBy,
-    top: config.top,
-    venues: config.venues,
-    labels: config.venueLabels,
-    pair: config.pair,
-    limit: allOf(publishers.map((p, i) => ({ network: p.name, limit: limits[i] ?? { kind: "x" } }))),
-  });
+  let decision: Plan;
+  try {
+    decision = plan(snapshot, states[0] ?? [], {
+      rankBy: config.rankBy,
+      top: config.top,
+      venues: config.venues,
+      labels: config.venueLabels,
+      pair: config.pair,
+      anomalies: config.anomalies,
+      minVenues: config.minVenues,
+      limit: allOf(publishers.map((p, i) => ({ network: p.name, limit: limits[i] ?? { kind: "x" } }))),
+    });
+  } catch (err) {
+    // Nothing may be posted: the run still says what it weighed and why each candidate was passed over.
+    if (err instanceof NothingPostableError) {
+      result.candidates = err.candidates.map(candidateJson);
+      result.anomalies = err.anomalies;
+      logAnomalies(logger, err.anomalies);
+    }
+    throw err;
+  }
+  logAnomalies(logger, decision.anomalies);
   const described: RunResult = { ...result, ...describePlan(decision) };
   const targets = new Map<string, ReplyTarget>();
   publishers.forEach((publisher, i) => {
@@ -253,6 +278,7 @@ function describePlan(decision: Plan): Partial<RunResult> {
       volume: v.volume,
       share: v.share,
     })),
+    anomalies: decision.anomalies,
     unpricedPairs: decision.unpricedPairs,
     lines: decision.lines.map((l) => ({ label: l.label, text: l.text, hundredths: l.hundredths })),
   };
@@ -263,5 +289,6 @@ function candidateJson(c: Candidate): RunResult["candidates"][number] {
     pair: c.pair,
     metric: c.metric,
     lastPostedAt: c.lastPostedAt ? c.lastPostedAt.toISOString() : null,
+    ...(c.reason === undefined ? {} : { reason: c.reason }),
   };
 }

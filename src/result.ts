@@ -1,7 +1,7 @@
 // The outcome of one `capbot run`: what `--json` prints (SPEC §9), what the summary event logs, what
 // the GitHub step summary, the metrics and the page are made from. One definition, shared by every reporter.
 
-import type { PublisherName, RankBy } from "./core/types.js";
+import type { Anomaly, PublisherName, RankBy } from "./core/types.js";
 
 export type RunStatus = "posted" | "partial" | "dry-run" | "skipped" | "error";
 
@@ -35,11 +35,13 @@ export interface RunResult {
   window: { from: string; to: string };
   granularity: string;
   /** In rank order. */
-  candidates: { pair: string; metric: number; lastPostedAt: string | null }[];
+  candidates: { pair: string; metric: number; lastPostedAt: string | null; reason?: string }[];
   /** All venues of the pair with volume, by volume. */
   venues: { venue: string; label: string; volume: number; share: number }[];
   /** One per publisher, in the order they were published to. */
   posts: PostOutcome[];
+  /** The anomaly guard's exclusions and holds (SPEC §3a). */
+  anomalies: Anomaly[];
   skippedCandles: number;
   unpricedPairs: number;
   /** When skipped. */

@@ -27,6 +27,7 @@ export function emptyResult(
     candidates: [],
     venues: [],
     posts: [],
+    anomalies: [],
     skippedCandles: 0,
     unpricedPairs: 0,
     runId,

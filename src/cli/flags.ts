@@ -22,7 +22,15 @@ export function addRunFlags(command: Command, options: { asOf?: boolean; chart?:
     .option("--pair <pair>", "post this pair instead of the chosen one, e.g. BTC-USDT")
     .addOption(new Option("--rank-by <metric>", "rank pairs by").choices(["usd", "quote", "volume"]))
     .option("--top <n>", "how many pairs are candidates (default 100)")
-    .option("--venues <k>", "how many venues a post lists before Others (default 5)");
+    .option("--venues <k>", "how many venues a post lists before Others (default 5)")
+    .option("--min-venues <n>", "pass over pairs with fewer venues with volume (default 2)")
+    .addOption(
+      new Option(
+        "--anomalies <on|off>",
+        "exclude price outliers and hold volume spikes (default on)",
+      ).choices(["on", "off"]),
+    )
+    .option("--publishers <list>", "where to post: x, bluesky, mastodon, telegram, local (comma list)");
   if (options.chart !== false) command.option("--no-chart", "post text only, without the chart");
   return command;
 }

@@ -9,9 +9,9 @@ import type { PostOutcome, RunResult } from "../result.js";
  * Exactly the object of SPEC §9, in its order and nothing more: programs parse it. Warnings, notices
  * and the run id are in the logs (stderr), the summary event included.
  */
-function runJson(result: RunResult): string {
+export function runJson(result: RunResult): string {
   const { status, pair, text, inReplyTo, postId, publisher, rankBy, asOf, window, granularity } = result;
-  const { candidates, venues, posts, skippedCandles, unpricedPairs, reason, error } = result;
+  const { candidates, venues, posts, anomalies, skippedCandles, unpricedPairs, reason, error } = result;
   return JSON.stringify({
     status,
     pair,
@@ -26,6 +26,7 @@ function runJson(result: RunResult): string {
     candidates,
     venues,
     posts: posts.map(postJson),
+    anomalies,
     skippedCandles,
     unpricedPairs,
     ...(reason !== undefined ? { reason } : {}),

@@ -1,14 +1,23 @@
 // The whole decision of one run, from the store's snapshot and post states to the text and its reply
-// target: rank (SPEC §4), choose (§5), compose (§6), thread (§7). bot.ts does the I/O around it.
+// target: guard (SPEC §3a), rank (§4), choose (§5), compose (§6), thread (§7). bot.ts does the I/O around it.
 
 import { NothingToPostError } from "../errors.js";
+import { type AnomalyOptions, guardMarkets } from "./anomalies.js";
 import { exactSum } from "./exact.js";
 import { venueLabel } from "./labels.js";
 import { composeMessage, type LengthLimit } from "./message.js";
-import { rankPairs } from "./rank.js";
-import { orderForPosting } from "./select.js";
+import { marketsByPair, rankPairs } from "./rank.js";
+import { forcedPassedOver, nonePostable, orderForPosting, type PassOver, passOver } from "./select.js";
 import { byVolume, type ShareLine } from "./shares.js";
-import type { Candidate, PairPostState, RankBy, Snapshot, VenueShare } from "./types.js";
+import type {
+  Anomaly,
+  Candidate,
+  MarketAggregate,
+  PairPostState,
+  RankBy,
+  Snapshot,
+  VenueShare,
+} from "./types.js";
 
 export interface PlanOptions {
   rankBy: RankBy;
@@ -20,18 +29,161 @@ export interface PlanOptions {
   pair: string | null;
   /** The length every configured network takes (SPEC §6); X's 280 weighted characters when absent. */
   limit?: LengthLimit;
+  /** The anomaly guard (SPEC §3a). */
+  anomalies: AnomalyOptions;
+  /** A pair with fewer venues with volume is passed over (SPEC §5 rule 1); 1 lifts the rule. */
+  minVenues: number;
 }
 
 export interface Plan {
   pair: string;
   text: string;
   inReplyTo: string | null;
-  /** In rank order. */
+  /** In rank order; a passed-over candidate carries its `reason`. */
   candidates: Candidate[];
   /** All venues of the pair with volume, by volume descending, ties by venue ascending. */
   venues: VenueShare[];
   lines: ShareLine[];
   unpricedPairs: number;
+  /** The guard's exclusions, and its holds of the pairs this run could post (candidates, `--pair`). */
+  anomalies: Anomaly[];
+}
+
+/** Nothing may be posted (exit 3), with what the run weighed, so that a report can show why. */
+export class NothingPostableError extends NothingToPostError {
+  readonly candidates: Candidate[];
+  readonly anomalies: Anomaly[];
+  constructor(message: string, weighed: { candidates: Candidate[]; anomalies: Anomaly[] }) {
+    super(message);
+    this.candidates = weighed.candidates;
+    this.anomalies = weighed.anomalies;
+  }
+}
+
+type Message = ReturnType<typeof composeMessage>;
+
+export function plan(snapshot: Snapshot, states: PairPostState[], options: PlanOptions): Plan {
+  const guarded = guardMarkets(snapshot.markets, options.anomalies);
+  const { ranked, unpricedPairs } = rankPairs(guarded.counted, options.rankBy, options.top);
+  const stateOf = new Map(states.map((state) => [state.pair, state]));
+  const venuesOf = venuesByPair(guarded.counted);
+  const messageOf = composer(venuesOf, options);
+  const verdictOf = (pair: string): PassOver | null =>
+    passOver({
+      held: guarded.holds.get(pair),
+      venues: venuesOf.get(pair)?.length ?? 0,
+      minVenues: options.minVenues,
+      lastText: stateOf.get(pair)?.lastText ?? null,
+      text: () => {
+        const message = messageOf(pair);
+        return message instanceof Error ? null : message.text;
+      },
+    });
+
+  // Every candidate is judged, not only those before the chosen one: the operator sees every reason.
+  const verdicts = new Map<string, PassOver>();
+  const candidates: Candidate[] = ranked.map(({ pair, metric }) => {
+    const verdict = verdictOf(pair);
+    if (verdict !== null) verdicts.set(pair, verdict);
+    const lastPostedAt = stateOf.get(pair)?.lastPostedAt ?? null;
+    return { pair, metric, lastPostedAt, ...(verdict === null ? {} : { reason: verdict.reason }) };
+  });
+  const forced = options.pair === null ? null : options.pair.trim().toUpperCase();
+  const postable = new Set(ranked.map(({ pair }) => pair));
+  if (forced !== null) postable.add(forced);
+  // An exclusion changes figures (a pair's, a quote's USD rate, the ranking) wherever it is; a hold only
+  // matters on a pair this run could post.
+  const anomalies = guarded.anomalies.filter((a) => a.action === "excluded" || postable.has(a.pair));
+  const refuse = (message: string) => new NothingPostableError(message, { candidates, anomalies });
+
+  let pair: string;
+  if (forced !== null) {
+    const venues = venuesOf.get(forced)?.length ?? 0;
+    if (venues === 0) throw refuse(noVolumeReason(forced, snapshot.markets));
+    const verdict = verdictOf(forced);
+    if (verdict !== null) throw refuse(forcedPassedOver(forced, verdict, venues));
+    pair = forced;
+  } else {
+    const next = nextInLine(candidates, verdicts);
+    if (typeof next !== "string") {
+      throw refuse(
+        next.length > 0 ? nonePostable(next) : noCandidateReason(snapshot, options.rankBy, unpricedPairs),
+      );
+    }
+    pair = next;
+  }
+
+  const withVolume = venuesOf.get(pair) ?? [];
+  const total = Math.min(exactSum(withVolume.map((market) => market.volume)), Number.MAX_VALUE);
+  const venues: VenueShare[] = withVolume.map((market) => ({
+    venue: market.venue,
+    label: venueLabel(market.venue, options.labels),
+    volume: market.volume,
+    share: Math.min(1, market.volume / total),
+  }));
+  const message = messageOf(pair);
+  if (message instanceof Error) throw message;
+  return {
+    pair,
+    text: message.text,
+    inReplyTo: stateOf.get(pair)?.threadTip ?? null,
+    candidates,
+    venues,
+    lines: message.lines,
+    unpricedPairs,
+    anomalies,
+  };
+}
+
+/** The first candidate in posting order that may be posted; else every candidate in line, with its verdict. */
+function nextInLine(
+  candidates: Candidate[],
+  verdicts: Map<string, PassOver>,
+): string | { pair: string; verdict: PassOver }[] {
+  const inLine: { pair: string; verdict: PassOver }[] = [];
+  for (const { pair } of orderForPosting(candidates)) {
+    const verdict = verdicts.get(pair);
+    if (verdict === undefined) return pair;
+    inLine.push({ pair, verdict });
+  }
+  return inLine;
+}
+
+/** Each pair's markets with volume, by volume descending, ties by venue ascending. */
+function venuesByPair(markets: MarketAggregate[]): Map<string, MarketAggregate[]> {
+  const byPair = marketsByPair(markets);
+  for (const [pair, group] of byPair) byPair.set(pair, byVolume(group));
+  return byPair;
+}
+
+/**
+ * The one place a text is composed, at most once per pair, so that the text compared with a pair's last
+ * post is the text that would be posted. A text that cannot be composed keeps its error, which is thrown
+ * only if that pair is the one to post (it was never equal to a last post).
+ */
+function composer(
+  venuesOf: Map<string, MarketAggregate[]>,
+  options: PlanOptions,
+): (pair: string) => Message | Error {
+  const messages = new Map<string, Message | Error>();
+  return (pair) => {
+    let message = messages.get(pair);
+    if (message === undefined) {
+      try {
+        message = composeMessage(
+          pair,
+          venuesOf.get(pair) ?? [],
+          options.venues,
+          options.labels,
+          options.limit,
+        );
+      } catch (err) {
+        message = err as Error;
+      }
+      messages.set(pair, message);
+    }
+    return message;
+  };
 }
 
 function noCandidateReason(snapshot: Snapshot, rankBy: RankBy, unpricedPairs: number): string {
@@ -42,43 +194,9 @@ function noCandidateReason(snapshot: Snapshot, rankBy: RankBy, unpricedPairs: nu
   return `No pair has a ${rankBy} volume above 0 in the window`;
 }
 
-export function plan(snapshot: Snapshot, states: PairPostState[], options: PlanOptions): Plan {
-  const { ranked, unpricedPairs } = rankPairs(snapshot.markets, options.rankBy, options.top);
-  const stateOf = new Map(states.map((state) => [state.pair, state]));
-  const candidates: Candidate[] = ranked.map(({ pair, metric }) => ({
-    pair,
-    metric,
-    lastPostedAt: stateOf.get(pair)?.lastPostedAt ?? null,
-  }));
-
-  let pair: string;
-  if (options.pair !== null) {
-    pair = options.pair.trim().toUpperCase();
-  } else {
-    const first = orderForPosting(candidates)[0];
-    if (first === undefined)
-      throw new NothingToPostError(noCandidateReason(snapshot, options.rankBy, unpricedPairs));
-    pair = first.pair;
-  }
-
-  const withVolume = byVolume(snapshot.markets.filter((market) => market.pair === pair));
-  if (withVolume.length === 0) throw new NothingToPostError(`${pair} has no counted candles in the window`);
-  const total = Math.min(exactSum(withVolume.map((market) => market.volume)), Number.MAX_VALUE);
-  const venues: VenueShare[] = withVolume.map((market) => ({
-    venue: market.venue,
-    label: venueLabel(market.venue, options.labels),
-    volume: market.volume,
-    share: Math.min(1, market.volume / total),
-  }));
-
-  const message = composeMessage(pair, withVolume, options.venues, options.labels, options.limit);
-  return {
-    pair,
-    text: message.text,
-    inReplyTo: stateOf.get(pair)?.threadTip ?? null,
-    candidates,
-    venues,
-    lines: message.lines,
-    unpricedPairs,
-  };
+function noVolumeReason(pair: string, markets: MarketAggregate[]): string {
+  const hadVolume = markets.some((market) => market.pair === pair && market.volume > 0);
+  return hadVolume
+    ? `${pair} has no venue left: the anomaly guard excluded every one of them as a price outlier`
+    : `${pair} has no counted candles in the window`;
 }

@@ -29,16 +29,21 @@ interface PairTotals {
   notional: number;
 }
 
-/** Σ volume and Σ notional per pair, over all its venues, sorted by pair. */
-function pairTotals(markets: MarketAggregate[]): Map<string, PairTotals> {
+/** Each pair's markets, in the order they come; pairs in the order they first appear. */
+export function marketsByPair(markets: MarketAggregate[]): Map<string, MarketAggregate[]> {
   const byPair = new Map<string, MarketAggregate[]>();
   for (const market of markets) {
     const group = byPair.get(market.pair);
     if (group === undefined) byPair.set(market.pair, [market]);
     else group.push(market);
   }
+  return byPair;
+}
+
+/** Σ volume and Σ notional per pair, over all its venues, sorted by pair. */
+function pairTotals(markets: MarketAggregate[]): Map<string, PairTotals> {
   const totals = new Map<string, PairTotals>();
-  for (const [pair, group] of [...byPair].sort(([a], [b]) => compareText(a, b))) {
+  for (const [pair, group] of [...marketsByPair(markets)].sort(([a], [b]) => compareText(a, b))) {
     // Two spellings of one pair name can disagree on the base; the smallest one wins, whatever the order.
     const base = group.map((m) => m.base).sort(compareText)[0] ?? "";
     totals.set(pair, {

@@ -136,6 +136,21 @@ export interface Candidate {
   pair: string;
   metric: number;
   lastPostedAt: Date | null;
+  /** Why the pair may not be posted this run (held, too few venues, unchanged: SPEC §5); absent when it may. */
+  reason?: string;
+}
+
+/**
+ * A venue the anomaly guard (SPEC §3a) found on a pair: a price outlier is excluded from the pair's
+ * figures, a volume spike holds the pair for the run.
+ */
+export interface Anomaly {
+  pair: string;
+  venue: string;
+  kind: "price-outlier" | "volume-spike";
+  action: "excluded" | "held";
+  /** The figures, for a person: the VWAP, the median, the deviation and the limit; or the volumes and the factor. */
+  detail: string;
 }
 
 /** One venue's line in the result (SPEC §9 `venues`): all venues with volume, by volume. */

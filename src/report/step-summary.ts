@@ -4,6 +4,7 @@
 
 import { appendFile } from "node:fs/promises";
 import type { PostOutcome, RunResult } from "../result.js";
+import { anomalyText } from "./anomalies.js";
 
 const TOP = 10;
 
@@ -13,6 +14,7 @@ export function stepSummaryMarkdown(result: RunResult): string {
   for (const notice of result.notices ?? []) lines.push(`> ${inert(notice)}`, "");
   if (result.text) lines.push(...fenced(result.text), "");
   if (result.candidates.length > 0) lines.push(...candidatesTable(result), "");
+  if (result.anomalies.length > 0) lines.push(...anomaliesList(result), "");
   lines.push(
     `As of ${result.asOf}; window ${result.window.from} → ${result.window.to} of ${inert(result.granularity)} candles; ` +
       `ranked by ${result.rankBy}. Skipped candles: ${result.skippedCandles}. ` +
@@ -103,16 +105,29 @@ function candidatesTable(result: RunResult): string[] {
   const shown = result.candidates.slice(0, TOP);
   const title =
     result.candidates.length > TOP ? `Top ${TOP} of ${result.candidates.length} candidates` : "Candidates";
+  const passedOver = shown.some((c) => c.reason !== undefined);
   const rows = shown.map((c, i) => {
     const pair = c.pair === result.pair ? `**${inert(c.pair)}**` : inert(c.pair);
-    return `| ${i + 1} | ${pair} | ${formatMetric(c.metric, result.rankBy)} | ${c.lastPostedAt ?? "never"} |`;
+    const reason = passedOver ? ` ${inert(c.reason ?? "")} |` : "";
+    return `| ${i + 1} | ${pair} | ${formatMetric(c.metric, result.rankBy)} | ${c.lastPostedAt ?? "never"} |${reason}`;
   });
   return [
     `**${title}**, by ${result.rankBy}:`,
     "",
-    `| # | Pair | ${metricHeader(result.rankBy)} | Last post |`,
-    "|---:|---|---:|---|",
+    `| # | Pair | ${metricHeader(result.rankBy)} | Last post |${passedOver ? " Passed over |" : ""}`,
+    `|---:|---|---:|---|${passedOver ? "---|" : ""}`,
     ...rows,
+  ];
+}
+
+/** The guard's exclusions and holds, the first ten. */
+function anomaliesList(result: RunResult): string[] {
+  const more = result.anomalies.length - TOP;
+  return [
+    "**Anomalies** (price outliers are left out of the figures; a volume spike holds its pair):",
+    "",
+    ...result.anomalies.slice(0, TOP).map((a) => `- ${inert(anomalyText(a))}`),
+    ...(more > 0 ? [`- …and ${more} more (see the run's JSON or logs)`] : []),
   ];
 }
 

@@ -79,7 +79,7 @@ interface Run {
  * `capbot run --json`, watching the data folder. With a kill, SIGKILL goes `delayMs` after the anchor;
  * if the anchor never comes (or the run ends first), the run is left to end by itself.
  */
-function runCapbot(
+function startCapbot(
   env: Record<string, string>,
   dataDir: string,
   kill: { anchor: Anchor; delayMs: number } | null,
@@ -200,10 +200,28 @@ describe("SIGKILL at random moments of `capbot run` (SPEC §8, exactly once)", (
         ejsonCandle(ts, "binance", "eth", "usdt", "100", "3000"),
         ejsonCandle(ts, "okx", "eth", "usdt", "30", "3000"),
         ejsonCandle(ts, "kraken", "sol", "usd", "1000", "100"),
+        ejsonCandle(ts, "coinbase", "sol", "usd", "200", "100"),
       ];
     });
     const imported = cli(["import", writeNdjson(dir, "candles.ndjson", candles), "--into", "ohlcv"], env);
     expect(imported.code, imported.stderr).toBe(0);
+    /**
+     * A little more volume on every pair before each run, so that no post's figures equal its pair's last
+     * ones (SPEC §5 passes those over) while the ranking stays BTC, ETH, SOL.
+     */
+    let added = 0;
+    const runCapbot = (...args: Parameters<typeof startCapbot>) => {
+      added++;
+      const at = new Date(Math.floor(now / hour) * hour - hour - added * 1000).toISOString();
+      const more = [
+        ejsonCandle(at, "bitstamp", "btc", "usdt", "0.01", "50000"),
+        ejsonCandle(at, "bitstamp", "eth", "usdt", "0.1", "3000"),
+        ejsonCandle(at, "bitstamp", "sol", "usd", "1", "100"),
+      ];
+      const file = writeNdjson(dir, `more-${added}.ndjson`, more);
+      expect(cli(["import", file, "--into", "ohlcv"], env).code).toBe(0);
+      return startCapbot(...args);
+    };
 
     // Calibration: how long a run lives, how long it holds the lock, how long from publish to release.
     const normals: Run[] = [];

@@ -86,7 +86,11 @@ function importFixture() {
 describe("capbot run on imported data (SPEC §3–7, §9)", () => {
   it("dry run: pair, text, reply target, candidate order, metrics, skipped and unpriced counts", () => {
     const { env } = importFixture();
-    const r = cli(["run", "--dry-run", "--json", "--as-of", AS_OF], env);
+    // Version 1's choice: the anomaly guard off and one venue enough (SPEC §3a, §5 rule 1).
+    const r = cli(
+      ["run", "--dry-run", "--json", "--as-of", AS_OF, "--anomalies", "off", "--min-venues", "1"],
+      env,
+    );
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({
@@ -126,9 +130,11 @@ describe("capbot run on imported data (SPEC §3–7, §9)", () => {
       "candidates",
       "venues",
       "posts",
+      "anomalies",
       "skippedCandles",
       "unpricedPairs",
     ]);
+    expect(out.anomalies).toEqual([]);
   });
 
   it("--pair BTC-USDT: largest remainder shares and the local thread tip as reply target", () => {
@@ -205,13 +211,29 @@ describe("eight consecutive runs", () => {
     const dir = tempDir();
     const env = { CAPBOT_DATA_DIR: join(dir, "data"), CAPBOT_CHART: "off" };
     const now = new Date();
-    const hour = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000 - 3_600_000).toISOString();
+    const hourMs = Math.floor(now.getTime() / 3_600_000) * 3_600_000 - 3_600_000;
+    const hour = new Date(hourMs).toISOString();
     const candles = [
       ejsonCandle(hour, "binance", "btc", "usdt", "10", "50000"), // 500,000
       ejsonCandle(hour, "binance", "eth", "usdt", "100", "3000"), // 300,000
       ejsonCandle(hour, "kraken", "sol", "usd", "1000", "100"), // 100,000
     ];
     expect(cli(["import", writeNdjson(dir, "c.ndjson", candles)], env).code).toBe(0);
+    /**
+     * Before each run, a little more volume on a second venue of every pair, so that each post's figures
+     * differ from its pair's last one (SPEC §5: the same figures are never posted twice in a row), while
+     * the ranking stays BTC, ETH, SOL.
+     */
+    const moreVolume = (i: number) => {
+      const at = new Date(hourMs - (i + 1) * 60_000).toISOString();
+      const more = [
+        ejsonCandle(at, "okx", "btc", "usdt", String(0.01 * (i + 2)), "50000"),
+        ejsonCandle(at, "okx", "eth", "usdt", String(0.1 * (i + 2)), "3000"),
+        ejsonCandle(at, "okx", "sol", "usd", String(i + 2), "100"),
+      ];
+      expect(cli(["import", writeNdjson(dir, `more-${i}.ndjson`, more)], env).code).toBe(0);
+    };
+    moreVolume(-1);
 
     const before = readdirSync(join(dir, "data")).map((f) => [f, statSync(join(dir, "data", f)).mtimeMs]);
     const dry = cli(["run", "--dry-run", "--json"], env);
@@ -221,6 +243,7 @@ describe("eight consecutive runs", () => {
 
     const results = [];
     for (let i = 0; i < 8; i++) {
+      moreVolume(i);
       const r = cli(["run", "--json"], env);
       expect(r.code, r.stderr).toBe(0);
       results.push(JSON.parse(r.stdout));

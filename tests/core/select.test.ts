@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { orderForPosting } from "../../src/core/select.js";
+import { describe, expect, it, vi } from "vitest";
+import { orderForPosting, passOver } from "../../src/core/select.js";
 
 const day = (d: number) => new Date(Date.UTC(2023, 0, d));
 
@@ -30,5 +30,32 @@ describe("orderForPosting (§5)", () => {
     ];
     orderForPosting(candidates);
     expect(candidates[0]?.pair).toBe("B-USDT");
+  });
+});
+
+describe("passOver (§5)", () => {
+  const facts = { held: undefined, venues: 2, minVenues: 2, lastText: "old", text: () => "new" };
+
+  it("§5 composes a text only when the cheaper rules let the pair through and it was posted before", () => {
+    const text = vi.fn(() => "old");
+    expect(passOver({ ...facts, held: "held: x", text })?.kind).toBe("held");
+    expect(passOver({ ...facts, venues: 1, text })?.kind).toBe("few-venues");
+    expect(passOver({ ...facts, lastText: null, text })).toBeNull();
+    expect(text).not.toHaveBeenCalled();
+    expect(passOver({ ...facts, text })?.kind).toBe("unchanged");
+    expect(text).toHaveBeenCalledOnce();
+  });
+
+  it("§5 a text that cannot be composed is never unchanged", () => {
+    expect(passOver({ ...facts, lastText: "old", text: () => null })).toBeNull();
+  });
+
+  it("§5 says how many venues there are and how many are needed", () => {
+    expect(passOver({ ...facts, venues: 0, minVenues: 1 })?.reason).toBe(
+      "only 0 venues with volume (at least 1 needed)",
+    );
+    expect(passOver({ ...facts, venues: 2, minVenues: 3 })?.reason).toBe(
+      "only 2 venues with volume (at least 3 needed)",
+    );
   });
 });

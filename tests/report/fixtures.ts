@@ -1,5 +1,6 @@
 // A RunResult to start from in report, metrics and scheduler tests; each test overrides what it checks.
 
+import type { Anomaly } from "../../src/core/types.js";
 import type { RunResult } from "../../src/result.js";
 
 export function runResult(overrides: Partial<RunResult> = {}): RunResult {
@@ -31,6 +32,7 @@ export function runResult(overrides: Partial<RunResult> = {}): RunResult {
         url: "https://x.com/i/web/status/1890000000000000001",
       },
     ],
+    anomalies: [],
     skippedCandles: 0,
     unpricedPairs: 0,
     runId: "run-test-1",
@@ -39,3 +41,19 @@ export function runResult(overrides: Partial<RunResult> = {}): RunResult {
     ...overrides,
   };
 }
+
+/** One finding of each kind of the anomaly guard, as the core words them. */
+export const OUTLIER: Anomaly = {
+  pair: "BTC-USDT",
+  venue: "okx",
+  kind: "price-outlier",
+  action: "excluded",
+  detail: "VWAP 113.05 is 13.1% above the median 100 of the pair's 3 venues (limit 10%)",
+};
+export const SPIKE: Anomaly = {
+  pair: "SOL-USDT",
+  venue: "binance",
+  kind: "volume-spike",
+  action: "held",
+  detail: "window volume 3140 is 31.4× the median 100 of its 7 prior windows with volume (limit 20×)",
+};

@@ -5,7 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { appendStepSummary, stepSummaryMarkdown } from "../../src/report/step-summary.js";
-import { runResult } from "./fixtures.js";
+import { OUTLIER, runResult, SPIKE } from "./fixtures.js";
+
+const SPIKE_REASON =
+  "held: binance's volume is 31.4× the median of its 7 prior windows with volume (limit 20×)";
 
 const twelveCandidates = Array.from({ length: 12 }, (_, i) => ({
   pair: `P${String(i + 1).padStart(2, "0")}-USDT`,
@@ -176,5 +179,40 @@ describe("step summary", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("step summary of the anomaly guard (SPEC §3a, §5)", () => {
+  it("a clean run has no reason column and no anomalies", () => {
+    const md = stepSummaryMarkdown(runResult());
+    expect(md).toContain("| # | Pair | Volume (USD) | Last post |\n|---:|---|---:|---|\n");
+    expect(md).not.toContain("Anomalies");
+  });
+
+  it("passed-over candidates show their reason; exclusions and holds are listed with their figures", () => {
+    const md = stepSummaryMarkdown(
+      runResult({
+        candidates: [
+          { pair: "SOL-USDT", metric: 9_000_000, lastPostedAt: null, reason: SPIKE_REASON },
+          { pair: "BTC-USDT", metric: 5_000_000, lastPostedAt: null },
+        ],
+        anomalies: [OUTLIER, SPIKE],
+      }),
+    );
+    expect(md).toContain("| # | Pair | Volume (USD) | Last post | Passed over |\n|---:|---|---:|---|---|\n");
+    expect(md).toContain("| 1 | SOL-USDT | $9,000,000 | never | held: binance's volume is 31.4× the median");
+    expect(md).toContain("| 2 | **BTC-USDT** | $5,000,000 | never |  |");
+    expect(md).toContain("**Anomalies**");
+    expect(md).toContain(
+      "- BTC-USDT on okx: price outlier, excluded — VWAP 113.05 is 13.1% above the median 100 of the pair's 3 venues \\(limit 10%\\)",
+    );
+    expect(md).toContain("- SOL-USDT on binance: volume spike, held — window volume 3140 is 31.4×");
+  });
+
+  it("lists the first ten anomalies and says how many more there are", () => {
+    const many = Array.from({ length: 13 }, (_, i) => ({ ...OUTLIER, venue: `v${i}` }));
+    const md = stepSummaryMarkdown(runResult({ anomalies: many }));
+    expect(md.split("\n").filter((l) => l.startsWith("- BTC-USDT on v"))).toHaveLength(10);
+    expect(md).toContain("- …and 3 more (see the run's JSON or logs)");
   });
 });

@@ -66,18 +66,7 @@ describe("capbot schedule, every second, on the embedded store", () => {
   }, async () => {
     const child = spawn(
       process.execPath,
-      [
-        CLI,
-        "schedule",
-        "--cron",
-        "*/1 * * * * *",
-        "--pair",
-        "BTC-USDT",
-        "--metrics-port",
-        "0",
-        "--metrics-host",
-        "127.0.0.1",
-      ],
+      [CLI, "schedule", "--cron", "*/1 * * * * *", "--metrics-port", "0", "--metrics-host", "127.0.0.1"],
       { env, cwd: dir, stdio: ["ignore", "pipe", "pipe"] },
     );
     const done = exited(child);
@@ -125,19 +114,28 @@ describe("capbot schedule, every second, on the embedded store", () => {
     );
     expect(metrics).toMatch(/^capbot_seconds_since_last_post\{publisher="local"\} \d/m);
 
-    // The thread of the pair: each post replies to the one before it, newest first.
-    const { stdout: json } = await run(process.execPath, [CLI, "history", "--pair", "btc-usdt", "--json"], {
+    // Each pair's thread: each post replies to the one before it on the local timeline, newest first.
+    const { stdout: json } = await run(process.execPath, [CLI, "history", "--limit", "1000", "--json"], {
       env,
       cwd: dir,
     });
-    const thread = (
-      JSON.parse(json) as { postId: string; inReplyTo: string | null; publisher: string; status: string }[]
+    const posted = (
+      JSON.parse(json) as {
+        pair: string;
+        postId: string;
+        inReplyTo: string | null;
+        publisher: string;
+        status: string;
+      }[]
     ).filter((p) => p.publisher === "local");
-    expect(thread).toHaveLength(all.length);
-    expect(thread.map((p) => p.status)).toEqual(thread.map(() => "posted"));
-    for (let i = 0; i < thread.length - 1; i++) expect(thread[i]!.inReplyTo).toBe(thread[i + 1]!.postId);
-    expect(thread.at(-1)!.inReplyTo).toBeNull();
-    expect(thread.map((p) => p.postId).sort()).toEqual(
+    expect(posted).toHaveLength(all.length);
+    expect(posted.map((p) => p.status)).toEqual(posted.map(() => "posted"));
+    for (const pair of new Set(posted.map((p) => p.pair))) {
+      const thread = posted.filter((p) => p.pair === pair);
+      for (let i = 0; i < thread.length - 1; i++) expect(thread[i]!.inReplyTo).toBe(thread[i + 1]!.postId);
+      expect(thread.at(-1)!.inReplyTo).toBeNull();
+    }
+    expect(posted.map((p) => p.postId).sort()).toEqual(
       outbox.map((l) => (JSON.parse(l) as { id: string }).id).sort(),
     );
   });

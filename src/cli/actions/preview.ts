@@ -2,6 +2,7 @@
 
 import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
+import { anomalyText } from "../../report/anomalies.js";
 import type { RunResult } from "../../result.js";
 import { drawChart, runOnce } from "../../runner.js";
 import { contextOrReport } from "../context.js";
@@ -31,14 +32,23 @@ export async function preview(opts: { chart?: string | boolean }, command: Comma
   process.exitCode = result.exitCode;
 }
 
-function previewText(result: RunResult): string {
+export function previewText(result: RunResult): string {
   const unit = result.rankBy === "usd" ? "USD" : result.rankBy === "quote" ? "quote units" : "base units";
-  const header = ["#", "pair", `${result.rankBy} (${unit})`, "last posted"];
+  // The reason column appears only when a candidate was passed over: a clean run reads as it always did.
+  const passedOver = result.candidates.some((c) => c.reason !== undefined);
+  const header = [
+    "#",
+    "pair",
+    `${result.rankBy} (${unit})`,
+    "last posted",
+    ...(passedOver ? ["passed over"] : []),
+  ];
   const rows = result.candidates.map((c, i) => [
     `${c.pair === result.pair ? "→" : " "}${i + 1}`,
     c.pair,
     compact(c.metric),
     c.lastPostedAt ? c.lastPostedAt.replace("T", " ").slice(0, 16) : "never",
+    ...(passedOver ? [c.reason ?? ""] : []),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (r: string[]) =>
@@ -46,11 +56,16 @@ function previewText(result: RunResult): string {
       .map((cell, i) => (i === 2 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
       .join("  ")
       .trimEnd();
+  const anomalies =
+    result.anomalies.length === 0
+      ? []
+      : ["", "Anomalies:", ...result.anomalies.map((a) => `  ${anomalyText(a)}`)];
   const thread = result.inReplyTo ? `replying to ${result.inReplyTo}` : "as a new thread";
   return [
     `Candidates at ${result.asOf} (window ${result.window.from} to ${result.window.to}, ${result.granularity}):`,
     line(header),
     ...rows.map(line),
+    ...anomalies,
     "",
     `${result.skippedCandles} candles skipped, ${result.unpricedPairs} pairs unpriced.`,
     `Next post (${result.pair} on ${result.publisher}, ${thread}):`,
