@@ -1,5 +1,5 @@
-// Compiles dist/ once before the suites that run the real CLI as a child process. Type errors are
-// reported by `npm run build` in CI; here the emitted JavaScript is what matters.
+// Bundles dist/ once before the suites that run the real CLI as a child process (when src/ is newer).
+// Type errors are reported by `npm run typecheck`; here the bundled JavaScript is what matters.
 import { spawnSync } from "node:child_process";
 
 export default function setup(): void {
