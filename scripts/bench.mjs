@@ -1,29 +1,39 @@
-// `npm run bench` (issue 6): is a run's cost set by its window, not by the history behind it? Generates
-// 1,000 markets (250 pairs × 4 venues) of 1h candles for 7 and for 28 days, imports each into its own
-// embedded store under bench-data/ with the real CLI, then measures in one run, on this machine: the
-// dry run of each history, a bare `node -e 0`, `capbot --help`, the import rate and the peak memory of
-// the 28-day dry run. Prints each figure against its target; exits 1 when one is missed.
+// `npm run bench` (issues 6 and 13): does a run decide in a blink, whatever the history behind it?
+// Generates 1,000 markets (250 pairs × 4 venues) of 1h candles for 7 and for 28 days, imports each into
+// its own embedded store under bench-data/ with the real CLI, then measures on this machine, in rounds
+// that interleave the commands so that a noisy neighbour slows them all alike: a bare `node -e 0`,
+// `capbot --help`, the dry run of each history and a posting run (local publisher, with its chart).
+// Then the peak memory of a dry run and of an import, and what one tick of a long-running
+// `capbot schedule` costs. Prints each figure against its target (docs/performance.md); exits 1 when
+// one is missed, 2 when the bench itself fails.
 
-import { spawn, spawnSync } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
-import { cpus } from "node:os";
+import { spawn } from "node:child_process";
+import { cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 
 const ROOT = resolve("bench-data");
 const CLI = resolve("dist/cli/main.js");
 const HOUR = 3_600_000;
-/** The instant every dry run is "as of": the end of both histories, so both windows hold the same day. */
-const AS_OF = Date.parse("2025-06-01T00:00:00Z");
+/**
+ * Both histories end at the last whole hour before the bench started, and the dry runs are "as of"
+ * then: both windows hold the same day. `capbot schedule` has no --as-of, and finds that day too.
+ */
+const AS_OF = Math.floor(Date.now() / HOUR) * HOUR;
 const PAIRS = 250;
 const VENUES = ["binance", "okx", "coinbase", "kraken"];
-const RUNS = 5;
+/** Rounds of every timed command; each figure is the median of its rounds. */
+const ROUNDS = 11;
+/** Ticks of `capbot schedule` measured after its first (which also loads the run's modules). */
+const TICKS = 6;
 
 const TARGETS = {
-  historyRatio: 1.3,
-  dryRunVsNode: 10,
-  helpVsNode: 3,
+  dryRunVsNode: 5,
+  historyRatio: 1.2,
+  helpVsNode: 2,
   importRate: 50_000,
-  peakRssMb: 250,
+  runRssMb: 100,
+  importRssMb: 250,
 };
 
 // ---- data ------------------------------------------------------------------------------------------
@@ -110,22 +120,39 @@ async function writeHistory(path, days) {
   return count;
 }
 
-// ---- measuring -------------------------------------------------------------------------------------
+// ---- running capbot --------------------------------------------------------------------------------
 
-/** capbot's settings for the benchmark: the embedded store and the local publisher, nothing inherited. */
-function envFor(dataDir) {
-  const env = { ...process.env, CAPBOT_STORE: "embedded", CAPBOT_PUBLISHER: "local", LOG_LEVEL: "warn" };
-  for (const key of Object.keys(env)) {
-    if (key.startsWith("MONGO") || key.startsWith("TW_")) delete env[key];
+/**
+ * capbot's settings for the bench: the embedded store and the local publisher, nothing inherited that
+ * points it elsewhere or changes how Node starts. NODE_EXTRA_CA_CERTS makes every Node process read a
+ * CA bundle at start (tens of ms), NODE_OPTIONS may load anything: both are dropped, so that
+ * `node -e 0` is Node's own floor.
+ */
+function envFor(dataDir, extra = {}) {
+  const env = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    const inherited =
+      /^(CAPBOT_|TW_|MONGO|X_API|LOG_)/.test(key) ||
+      ["GITHUB_STEP_SUMMARY", "NODE_OPTIONS", "NODE_EXTRA_CA_CERTS", "NODE_V8_COVERAGE"].includes(key);
+    if (!inherited) env[key] = value;
   }
+  Object.assign(env, { CAPBOT_STORE: "embedded", CAPBOT_PUBLISHER: "local", LOG_LEVEL: "warn" }, extra);
   if (dataDir) env.CAPBOT_DATA_DIR = dataDir;
   return env;
 }
 
-function timed(args, env) {
+/** The child reports its own peak RSS (KB) into `file` as it exits: no tool needed, on any OS. */
+function rssHook(file) {
+  return `data:text/javascript,import{writeFileSync}from"node:fs";process.on("exit",()=>writeFileSync(${JSON.stringify(file)},String(process.resourceUsage().maxRSS)))`;
+}
+
+/** Runs `node args`; wall time in ms, exit code, output, and the peak RSS in MB when `rss` is asked. */
+function timed(args, env, { rss = false } = {}) {
+  const rssFile = join(ROOT, `rss-${process.pid}.txt`);
+  const argv = rss ? ["--import", rssHook(rssFile), ...args] : args;
   return new Promise((resolvePromise, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, argv, { env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => {
@@ -137,54 +164,61 @@ function timed(args, env) {
     child.on("error", reject);
     child.on("exit", (code) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      resolvePromise({ ms, code, stdout, stderr });
+      const rssMb = rss ? Number(readFileSync(rssFile, "utf8")) / 1024 : null;
+      resolvePromise({ ms, code, stdout, stderr, rssMb });
     });
   });
 }
 
-async function median(args, env, check) {
-  await timed(args, env);
-  const times = [];
-  for (let i = 0; i < RUNS; i++) {
-    const run = await timed(args, env);
-    check(run);
-    times.push(run.ms);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function dryRunArgs() {
-  return [CLI, "run", "--dry-run", "--json", "--as-of", new Date(AS_OF).toISOString()];
+function asOfFlag() {
+  return ["--as-of", new Date(AS_OF).toISOString()];
 }
 
-function expectDryRun(run) {
-  let result;
+function jsonResult(run, what) {
   try {
-    result = JSON.parse(run.stdout);
+    return JSON.parse(run.stdout);
   } catch {
-    throw new Error(`the dry run printed no JSON (exit ${run.code}): ${run.stderr.slice(0, 500)}`);
+    throw new Error(`${what} printed no JSON (exit ${run.code}): ${run.stderr.slice(0, 500)}`);
   }
-  if (result.status !== "dry-run")
-    throw new Error(`the dry run ended with ${result.status}: ${result.error ?? ""}`);
-  return result;
 }
 
-/** Peak resident memory of one dry run, in MB: GNU time when installed, else the child's own report. */
-function peakRssMb(dataDir) {
-  const env = envFor(dataDir);
-  if (existsSync("/usr/bin/time")) {
-    const r = spawnSync("/usr/bin/time", ["-v", process.execPath, ...dryRunArgs()], {
-      env,
-      encoding: "utf8",
-    });
-    const kb = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
-    if (kb) return Number(kb[1]) / 1024;
+function expectStatus(status) {
+  return (run, what) => {
+    const result = jsonResult(run, what);
+    if (result.status !== status)
+      throw new Error(`${what} ended with ${result.status}: ${result.error ?? ""}`);
+    return result;
+  };
+}
+
+function expectExit0(run, what) {
+  if (run.code !== 0) throw new Error(`${what} exited ${run.code}: ${run.stderr.slice(0, 500)}`);
+}
+
+/**
+ * Every command once to warm the file cache, then ROUNDS rounds of all of them in turn: a noisy
+ * neighbour slows every command of a round alike, and the ratios of medians stay fair.
+ */
+async function interleaved(cases) {
+  const times = new Map(cases.map((c) => [c.name, []]));
+  const last = new Map();
+  for (let round = -1; round < ROUNDS; round++) {
+    for (const c of cases) {
+      const run = await timed(c.args, c.env);
+      last.set(c.name, c.check(run, c.name));
+      if (round >= 0) times.get(c.name).push(run.ms);
+    }
   }
-  const file = join(ROOT, "rss.txt");
-  const hook = `data:text/javascript,import{writeFileSync}from"node:fs";process.on("exit",()=>writeFileSync(${JSON.stringify(file)},String(process.resourceUsage().maxRSS)))`;
-  spawnSync(process.execPath, ["--import", hook, ...dryRunArgs()], { env, stdio: "ignore" });
-  return Number(readFileSync(file, "utf8")) / 1024;
+  return {
+    ms: (name) => median(times.get(name)),
+    result: (name) => last.get(name),
+  };
 }
 
 async function importHistory(name, days) {
@@ -194,10 +228,62 @@ async function importHistory(name, days) {
   const file = join(dir, "candles.ndjson");
   const count = await writeHistory(file, days);
   const store = join(dir, "store");
-  const run = await timed([CLI, "import", file, "--into", "ohlcv"], envFor(store));
-  if (run.code !== 0)
-    throw new Error(`import of ${name} failed (exit ${run.code}): ${run.stderr.slice(-500)}`);
-  return { store, count, ms: run.ms };
+  const run = await timed([CLI, "import", file, "--into", "ohlcv"], envFor(store), { rss: true });
+  expectExit0(run, `the import of ${name}`);
+  rmSync(file);
+  return { store, count, rate: count / (run.ms / 1000), rssMb: run.rssMb };
+}
+
+/** A copy of a store, for the commands that write: the dry runs' stores stay as imported. */
+function copyStore(store, name) {
+  const dir = join(ROOT, name, "store");
+  rmSync(join(ROOT, name), { recursive: true, force: true });
+  cpSync(store, dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * One tick of a long-running `capbot schedule`, from inside: every second a tick posts (local publisher,
+ * with chart) and logs its summary event, whose durationMs is the tick's cost without Node's start.
+ * The first tick also loads the store's and the chart's modules; the next TICKS show the steady cost.
+ */
+async function scheduleTicks(store) {
+  const env = envFor(store, { LOG_LEVEL: "info", LOG_FORMAT: "json" });
+  const child = spawn(process.execPath, [CLI, "schedule", "--cron", "* * * * * *"], {
+    env,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  const durations = [];
+  let stderr = "";
+  const enough = new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`schedule ran ${durations.length} ticks in 60 s`)),
+      60_000,
+    );
+    child.on("exit", (code) => reject(new Error(`schedule exited ${code}: ${stderr.slice(-500)}`)));
+    child.stderr.on("data", (d) => {
+      stderr += d;
+      const lines = stderr.split("\n");
+      stderr = lines.pop() ?? "";
+      for (const line of lines) {
+        const event = line.startsWith("{") ? JSON.parse(line) : null;
+        if (event?.event !== "run") continue;
+        if (event.status !== "posted") reject(new Error(`a scheduled tick ended with ${event.status}`));
+        durations.push(event.durationMs);
+        if (durations.length > TICKS) {
+          clearTimeout(timer);
+          resolvePromise();
+        }
+      }
+    });
+  });
+  try {
+    await enough;
+  } finally {
+    child.removeAllListeners("exit");
+    child.kill("SIGTERM");
+  }
+  return { first: durations[0], steady: median(durations.slice(1)) };
 }
 
 // ---- report ----------------------------------------------------------------------------------------
@@ -205,80 +291,116 @@ async function importHistory(name, days) {
 const rows = [];
 function report(name, figure, target, ok) {
   rows.push({ name, figure, target, ok });
-  console.log(`${ok ? "✔" : "✘"} ${name.padEnd(34)} ${figure.padEnd(30)} target ${target}`);
+  console.log(`${ok ? "✔" : "✘"} ${name.padEnd(34)} ${figure.padEnd(22)} target ${target}`);
 }
+
+const ms = (n) => `${n.toFixed(0)} ms`;
+const ratio = (n) => `${n.toFixed(2)}×`;
+const mb = (n) => `${n.toFixed(0)} MB`;
+const perSecond = (n) => `${Math.round(n).toLocaleString("en-US")} candles/s`;
 
 async function main() {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build`);
   mkdirSync(ROOT, { recursive: true });
-  console.log(`capbot benchmark — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}`);
+  const cpu = cpus();
+  console.log(
+    `capbot benchmark — node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? "cpu"}, ${new Date().toISOString().slice(0, 10)}`,
+  );
+  console.log(
+    `load average at start: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   console.log("generating and importing 1,000 markets of 1h candles (7 and 28 days)…");
   const week = await importHistory("7d", 7);
   const month = await importHistory("28d", 28);
+  const posting = copyStore(week.store, "post");
 
-  const node = await median(["-e", "0"], envFor(null), () => undefined);
-  const help = await median([CLI, "--help"], envFor(null), (r) => {
-    if (r.code !== 0) throw new Error(`capbot --help exited ${r.code}`);
-  });
-  let weekResult;
-  let monthResult;
-  const weekMs = await median(dryRunArgs(), envFor(week.store), (r) => {
-    weekResult = expectDryRun(r);
-  });
-  const monthMs = await median(dryRunArgs(), envFor(month.store), (r) => {
-    monthResult = expectDryRun(r);
-  });
+  console.log(`timing ${ROUNDS} interleaved rounds…`);
+  const dryRun = [CLI, "run", "--dry-run", "--json", ...asOfFlag()];
+  const t = await interleaved([
+    { name: "node -e 0", args: ["-e", "0"], env: envFor(null), check: () => undefined },
+    { name: "capbot --help", args: [CLI, "--help"], env: envFor(null), check: expectExit0 },
+    { name: "7-day dry run", args: dryRun, env: envFor(week.store), check: expectStatus("dry-run") },
+    { name: "28-day dry run", args: dryRun, env: envFor(month.store), check: expectStatus("dry-run") },
+    {
+      name: "posting run",
+      args: [CLI, "run", "--json", ...asOfFlag()],
+      env: envFor(posting),
+      check: expectStatus("posted"),
+    },
+  ]);
   // Both histories end with the same days, so both dry runs must decide the same thing.
+  const [weekResult, monthResult] = [t.result("7-day dry run"), t.result("28-day dry run")];
   if (weekResult.pair !== monthResult.pair || weekResult.text !== monthResult.text) {
     throw new Error("the 7-day and 28-day dry runs chose differently on the same last day of data");
   }
-  const rss = peakRssMb(month.store);
-  const rate = month.count / (month.ms / 1000);
 
+  const runRss = (await timed(dryRun, envFor(month.store), { rss: true })).rssMb;
+  const postRss = (await timed([CLI, "run", "--json", ...asOfFlag()], envFor(posting), { rss: true })).rssMb;
+  console.log("timing a schedule's ticks…");
+  const ticks = await scheduleTicks(copyStore(week.store, "schedule"));
+
+  const node = t.ms("node -e 0");
+  const help = t.ms("capbot --help");
+  const weekMs = t.ms("7-day dry run");
+  const monthMs = t.ms("28-day dry run");
   console.log("");
-  console.log(`node -e 0                 ${node.toFixed(0)} ms`);
-  console.log(`capbot --help             ${help.toFixed(0)} ms`);
+  console.log(`medians of ${ROUNDS} rounds:`);
+  console.log(`  node -e 0                    ${ms(node)}`);
+  console.log(`  capbot --help                ${ms(help)}`);
   console.log(
-    `dry run, 7-day history    ${weekMs.toFixed(0)} ms  (${week.count.toLocaleString("en-US")} candles)`,
+    `  dry run, 7-day history       ${ms(weekMs)}  (${week.count.toLocaleString("en-US")} candles)`,
   );
   console.log(
-    `dry run, 28-day history   ${monthMs.toFixed(0)} ms  (${month.count.toLocaleString("en-US")} candles)`,
+    `  dry run, 28-day history      ${ms(monthMs)}  (${month.count.toLocaleString("en-US")} candles)`,
   );
-  console.log(`import, 7-day history     ${(week.count / (week.ms / 1000)).toFixed(0)} candles/s`);
-  console.log(`import, 28-day history    ${rate.toFixed(0)} candles/s`);
-  console.log(`peak RSS, 28-day dry run  ${rss.toFixed(0)} MB`);
-  console.log(`chosen pair               ${monthResult.pair}`);
+  console.log(`  posting run (local, chart)   ${ms(t.ms("posting run"))}`);
+  console.log(
+    `schedule tick, inside the process: ${ms(ticks.steady)} (median of ${TICKS}; the first ${ms(ticks.first)})`,
+  );
+  console.log(`import, 7-day history        ${perSecond(week.rate)}, peak RSS ${mb(week.rssMb)}`);
+  console.log(`import, 28-day history       ${perSecond(month.rate)}, peak RSS ${mb(month.rssMb)}`);
+  console.log(`peak RSS, 28-day dry run     ${mb(runRss)}`);
+  console.log(`peak RSS, posting run        ${mb(postRss)}`);
+  console.log(`chosen pair                  ${monthResult.pair}`);
+  console.log(
+    `load average at end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   console.log("");
 
-  report(
-    "28-day / 7-day dry run",
-    `${(monthMs / weekMs).toFixed(2)}×`,
-    `<= ${TARGETS.historyRatio}×`,
-    monthMs / weekMs <= TARGETS.historyRatio,
-  );
   report(
     "7-day dry run / node -e 0",
-    `${(weekMs / node).toFixed(2)}×`,
+    ratio(weekMs / node),
     `<= ${TARGETS.dryRunVsNode}×`,
     weekMs / node <= TARGETS.dryRunVsNode,
   );
   report(
+    "28-day / 7-day dry run",
+    ratio(monthMs / weekMs),
+    `<= ${TARGETS.historyRatio}×`,
+    monthMs / weekMs <= TARGETS.historyRatio,
+  );
+  report(
     "capbot --help / node -e 0",
-    `${(help / node).toFixed(2)}×`,
+    ratio(help / node),
     `<= ${TARGETS.helpVsNode}×`,
     help / node <= TARGETS.helpVsNode,
   );
   report(
     "import rate (28-day file)",
-    `${Math.round(rate).toLocaleString("en-US")} candles/s`,
+    perSecond(month.rate),
     `>= ${TARGETS.importRate.toLocaleString("en-US")}`,
-    rate >= TARGETS.importRate,
+    month.rate >= TARGETS.importRate,
   );
+  report("peak RSS, 28-day dry run", mb(runRss), `<= ${TARGETS.runRssMb} MB`, runRss <= TARGETS.runRssMb);
   report(
-    "peak RSS, 28-day dry run",
-    `${rss.toFixed(0)} MB`,
-    `<= ${TARGETS.peakRssMb} MB`,
-    rss <= TARGETS.peakRssMb,
+    "peak RSS, 28-day import",
+    mb(month.rssMb),
+    `<= ${TARGETS.importRssMb} MB`,
+    month.rssMb <= TARGETS.importRssMb,
   );
 
   const missed = rows.filter((r) => !r.ok).length;
@@ -286,7 +408,9 @@ async function main() {
   process.exitCode = missed === 0 ? 0 : 1;
 }
 
-main().catch((err) => {
-  console.error(`bench: ${err.message}`);
-  process.exitCode = 2;
-});
+main()
+  .catch((err) => {
+    console.error(`bench: ${err.message}`);
+    process.exitCode = 2;
+  })
+  .finally(() => rmSync(join(ROOT, `rss-${process.pid}.txt`), { force: true }));

@@ -1,5 +1,5 @@
-// `npm start` / `npm run bench`: compile only when a source file is newer than the built entry,
-// so a second start is instant and a fresh clone still works.
+// `npm start`, `npm run bench` and the tests' global setup: build only when a source file (or the build
+// script) is newer than the built entry, so a second start is instant and a fresh clone still works.
 import { execFileSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -21,8 +21,7 @@ try {
 } catch {
   built = 0;
 }
-if (process.env.CAPBOT_FORCE_BUILD === "1" || built === 0 || newest("src") > built) {
-  execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], {
-    stdio: "inherit",
-  });
+const sources = Math.max(newest("src"), statSync("scripts/build.mjs").mtimeMs);
+if (process.env.CAPBOT_FORCE_BUILD === "1" || built === 0 || sources > built) {
+  execFileSync(process.execPath, ["scripts/build.mjs"], { stdio: "inherit" });
 }

@@ -1,5 +1,5 @@
-// Before any suite: compiles dist/ (the suites that run the real CLI as a child process need it; type
-// errors are reported by `npm run build` and `npm run typecheck`), and makes the one throw-away TLS
+// Before any suite: bundles dist/ when src/ is newer (the suites that run the real CLI as a child process
+// need it; type errors are reported by `npm run typecheck`), and makes the one throw-away TLS
 // certificate that every HTTPS stand-in serves and every client trusts (tests/tls.ts).
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";

@@ -2,13 +2,9 @@
 // first letter upper-cased — and never a label that X would turn into a link, mention, hashtag or
 // cashtag.
 
-import twitterText from "twitter-text";
+import { isPlain, SAFE_DOT, twitterText } from "./x-text.js";
 
-/**
- * Stands in for "." inside a label that would otherwise read as a domain: U+2024 ONE DOT LEADER looks
- * like a full stop, but twitter-text (and X) do not take it for a domain separator.
- */
-export const SAFE_DOT = "\u2024";
+export { SAFE_DOT };
 
 /** Display names of well-known venues, by lower-case venue id. */
 export const KNOWN_VENUE_LABELS: Readonly<Record<string, string>> = {
@@ -68,7 +64,7 @@ function findLabel(labels: Readonly<Record<string, string>>, venue: string): str
  */
 function firstEntity(label: string): { start: number; end: number; isUrl: boolean } | null {
   const line = `\n${label}: 100.00%`;
-  const inLabel = twitterText
+  const inLabel = twitterText()
     .extractEntitiesWithIndices(line)
     .map((entity) => ({ start: entity.indices[0] - 1, end: entity.indices[1] - 1, isUrl: "url" in entity }))
     .filter((entity) => entity.start < label.length && entity.end > 0)
@@ -81,6 +77,8 @@ function firstEntity(label: string): { start: number; end: number; isUrl: boolea
  * a mention, hashtag or cashtag is dropped, and any other linking character is dropped.
  */
 export function safeLabel(label: string): string {
+  // Nothing in a plain label can link, whatever follows it in its line (": 41.20%" is plain too).
+  if (isPlain(label)) return label;
   let safe = label;
   for (let entity = firstEntity(safe); entity !== null; entity = firstEntity(safe)) {
     const start = Math.max(0, entity.start);

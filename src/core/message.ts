@@ -1,9 +1,9 @@
 // The message (SPEC §6): "Top Market Venues for {pair}:" and one line per venue, fitted into X's 280
 // weighted characters as twitter-text counts them, by showing fewer venues when it does not fit.
 
-import twitterText from "twitter-text";
 import { CapbotError } from "../errors.js";
 import { byVolume, type ShareLine, shareLines } from "./shares.js";
+import { isPlain, plainWeightedLength, twitterText } from "./x-text.js";
 
 /** The header line, without its colon. */
 export function messageTitle(pair: string): string {
@@ -16,7 +16,8 @@ export function renderMessage(pair: string, lines: ShareLine[]): string {
 
 /** Whether X accepts the text: valid and at most 280 weighted characters. */
 export function fitsOnX(text: string): boolean {
-  const parsed = twitterText.parseTweet(text);
+  if (isPlain(text)) return text.length > 0 && plainWeightedLength(text) <= 280;
+  const parsed = twitterText().parseTweet(text);
   return parsed.valid && parsed.weightedLength <= 280;
 }
 

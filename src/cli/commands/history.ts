@@ -5,8 +5,6 @@ import type { Command } from "commander";
 
 /** Without --pair or --limit: the last day of hourly posts. */
 const DEFAULT_LIMIT = 20;
-/** "No limit" for a pair's thread: more posts than an hourly bot writes in a century. */
-const _WHOLE_THREAD = 1_000_000;
 
 export function register(program: Command): void {
   program
