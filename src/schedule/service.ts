@@ -24,14 +24,14 @@ export async function runScheduleService(
   const { logger, shutdown } = deps;
   let metrics: Metrics | null = null;
   let server: MetricsServer | null = null;
-  if (settings.metricsPort !== null) {
+  if (settings.metrics !== null) {
     const { createMetrics, serveMetrics } = await import("../metrics.js");
     metrics = await createMetrics({
       publisher: config.publisher,
       healthMaxFailures: settings.healthMaxFailures,
       lastPostAt: await lastPostAt(config, logger),
     });
-    server = await serveMetrics(metrics, { port: settings.metricsPort, host: settings.metricsHost }, logger);
+    server = await serveMetrics(metrics, settings.metrics, logger);
   }
 
   const schedule = startSchedule({
