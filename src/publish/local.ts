@@ -5,9 +5,10 @@
 import { randomUUID } from "node:crypto";
 import { constants } from "node:fs";
 import { access, mkdir, open, readFile, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import type { PostRecord } from "../core/types.js";
-import { PublishError } from "../errors.js";
+import { dataDirProblem, nearestExisting } from "../data-dir.js";
+import { EXIT, PublishError } from "../errors.js";
 import type { Check } from "../store/port.js";
 import type { Publisher, PublishRequest, PublishResult, Reconciliation } from "./port.js";
 
@@ -83,8 +84,11 @@ export function createLocalPublisher(dataDir: string, now: () => Date = () => ne
 
     // Checked without writing: the folder, or the nearest folder above it that exists, is writable.
     async check(): Promise<Check> {
+      const problem = dataDirProblem(dataDir);
+      if (problem !== null)
+        return { name: "publisher local", ok: false, detail: problem, exitCode: EXIT.publish };
       try {
-        await access(await nearestExisting(dataDir), constants.W_OK);
+        await access(nearestExisting(dataDir), constants.W_OK);
         return { name: "publisher local", ok: true, detail: `local timeline ${outbox} is writable` };
       } catch {
         return {
@@ -97,17 +101,6 @@ export function createLocalPublisher(dataDir: string, now: () => Date = () => ne
       }
     },
   };
-}
-
-async function nearestExisting(path: string): Promise<string> {
-  for (let p = path; ; p = dirname(p)) {
-    try {
-      await access(p);
-      return p;
-    } catch {
-      if (dirname(p) === p) return p;
-    }
-  }
 }
 
 /** The local timeline, oldest first; a line that is not whole JSON (a torn write) is skipped. */
