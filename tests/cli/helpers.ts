@@ -1,6 +1,6 @@
 // Runs the built CLI (dist/, compiled by the global setup) as a child process, as a user would.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -61,4 +61,15 @@ export function ejsonCandle(
     close,
     volume,
   };
+}
+
+/**
+ * Makes the lease of a run that was killed run out now, as the passing of its lease would: the lock file
+ * keeps its owner, with an expiry in the past. The fault tests then need not wait out a real lease.
+ */
+export function expireLock(dataDir: string): void {
+  const path = join(dataDir, "capbot.lock");
+  if (!existsSync(path)) return;
+  const lease = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+  writeFileSync(path, JSON.stringify({ ...lease, expiresAt: new Date(Date.now() - 1_000).toISOString() }));
 }
