@@ -13,7 +13,7 @@ const TEMPORARY = /^.+\.(\d+)\.[0-9a-f]+\.tmp(-journal)?$/;
 /** A chart of the local timeline: `{post id}.png`. */
 const CHART = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.png$/;
 
-export function temporaryName(path: string): string {
+function temporaryName(path: string): string {
   return `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
 }
 
