@@ -10,12 +10,15 @@
 // replying to the previous one of its pair. The first run's demo fill is killed the same way, in a
 // folder of its own.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { Failpoint } from "../../src/failpoints.js";
 import { CLI, cleanEnv, cli, ejsonCandle, expireLock, tempDir, writeNdjson } from "./helpers.js";
+
+const dir = tempDir("capbot-kill-");
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The spec's order for the data below (usd: BTC 1.4 M, ETH 0.78 M, SOL 0.2 M). */
 const ROTATION = ["BTC-USDT", "ETH-USDT", "SOL-USD"];
@@ -161,7 +164,6 @@ describe("SIGKILL at every phase of `capbot run` (SPEC §8, exactly once)", () =
   it("leaves the local timeline and the post records one to one, nothing pending, nothing twice", {
     timeout: 120_000,
   }, () => {
-    const dir = tempDir("capbot-kill-");
     const dataDir = join(dir, "data");
     const env = { CAPBOT_DATA_DIR: dataDir, LOG_FORMAT: "json" };
     const hour = 3_600_000;
@@ -213,7 +215,7 @@ describe("SIGKILL at every phase of `capbot run` (SPEC §8, exactly once)", () =
   it("a first run killed inside its demo fill leaves nothing; the next fills the store and posts once", {
     timeout: 60_000,
   }, () => {
-    const dataDir = join(tempDir("capbot-kill-demo-"), "data");
+    const dataDir = join(dir, "demo");
     const env = { CAPBOT_DATA_DIR: dataDir, LOG_FORMAT: "json", CAPBOT_CHART: "off" };
     const killed = runCapbot(env, "demo-fill@2");
     expect(killed.signal, killed.stderr).toBe("SIGKILL");

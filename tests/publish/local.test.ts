@@ -1,11 +1,21 @@
 // The local publisher (SPEC §9): one whole NDJSON line per post, found again by its intent id.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { PostRecord } from "../../src/core/types.js";
 import { createLocalPublisher, readOutbox } from "../../src/publish/local.js";
 import { request } from "./request.js";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function folder(): string {
+  const d = mkdtempSync(join(tmpdir(), "capbot-local-"));
+  dirs.push(d);
+  return d;
+}
 
 function intent(id: string): PostRecord {
   return {
@@ -26,7 +36,7 @@ function intent(id: string): PostRecord {
 
 describe("local publisher", () => {
   it("appends one line per post with a fresh id, the reply target, the text and the intent id", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "capbot-local-"));
+    const dir = folder();
     const p = createLocalPublisher(dir, () => new Date("2026-03-02T12:00:00Z"));
     const a = await p.publish(request({ intentId: "i1", text: "first", inReplyTo: null }));
     const b = await p.publish(request({ intentId: "i2", text: "second", inReplyTo: a.id }));
@@ -38,7 +48,7 @@ describe("local publisher", () => {
   });
 
   it("§8 reconciles a dead run's intent: posted when its line is there, failed when not", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "capbot-local-"));
+    const dir = folder();
     const p = createLocalPublisher(dir);
     const a = await p.publish(request({ intentId: "i1", text: "first", inReplyTo: null }));
     expect(await p.reconcile(intent("i1"))).toMatchObject({ status: "posted", id: a.id });
@@ -46,7 +56,7 @@ describe("local publisher", () => {
   });
 
   it("a torn last line is skipped when read, and the next post still gets a whole line", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "capbot-local-"));
+    const dir = folder();
     const p = createLocalPublisher(dir);
     await p.publish(request({ intentId: "i1", text: "first", inReplyTo: null }));
     writeFileSync(
@@ -59,7 +69,7 @@ describe("local publisher", () => {
   });
 
   it("writes the chart beside the outbox as {id}.png and names it in the line", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "capbot-local-"));
+    const dir = folder();
     const p = createLocalPublisher(dir);
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
     const r = await p.publish(
