@@ -262,7 +262,7 @@ function legacyPosts(now: Date): Record<string, unknown>[] {
 }
 
 /** mulberry32: a small seeded generator, so that a demo (or a test's random schedule) is reproducible. */
-export function mulberry32(seed: number): () => number {
+function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -2,9 +2,9 @@
 // served with /healthz over node:http. prom-client loads lazily: only `schedule --metrics-port` pays
 // for it.
 
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { RequestListener } from "node:http";
 import type { PublisherName } from "./core/types.js";
+import { type Listening, type ListenOptions, listen } from "./http/listen.js";
 import type { Logger } from "./log.js";
 import type { RunStatus } from "./result.js";
 import type { RunOutcome } from "./schedule/scheduler.js";
@@ -142,19 +142,15 @@ export async function createMetrics(options: MetricsOptions): Promise<Metrics> {
   };
 }
 
-export interface MetricsServer {
-  /** The port actually bound (useful with port 0). */
-  port: number;
-  close(): Promise<void>;
-}
+export type MetricsServer = Listening;
 
-/** Serves GET /metrics and GET /healthz; anything else is 404. */
+/** Serves GET /metrics and GET /healthz; anything else is 404. Bounded as every capbot server is. */
 export async function serveMetrics(
   metrics: Metrics,
-  listen: { port: number; host?: string },
+  options: ListenOptions,
   logger: Logger,
 ): Promise<MetricsServer> {
-  const server: Server = createServer((req, res) => {
+  const handler: RequestListener = (req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405, { allow: "GET, HEAD" }).end();
@@ -176,22 +172,8 @@ export async function serveMetrics(
       return;
     }
     res.writeHead(404, { "content-type": "text/plain" }).end("capbot serves /metrics and /healthz\n");
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(listen.port, listen.host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  logger.info({ port, host: listen.host ?? "all interfaces" }, "serving /metrics and /healthz");
-  return {
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
   };
+  const server = await listen(handler, options, logger);
+  logger.info({ port: server.port, host: options.host }, "serving /metrics and /healthz");
+  return server;
 }

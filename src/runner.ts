@@ -10,6 +10,7 @@ import type { Config } from "./config.js";
 import type { Plan } from "./core/plan.js";
 import { generateDemo } from "./demo.js";
 import { exitCodeOf } from "./errors.js";
+import { failpoint } from "./failpoints.js";
 import type { Logger } from "./log.js";
 import type { Chart, Publisher } from "./publish/port.js";
 import type { RunResult } from "./result.js";
@@ -90,19 +91,30 @@ async function fillIfEmpty(config: Config, store: Store, now: Date): Promise<str
   return `The embedded store was empty: filled it with the demo data set (${filled.candles} candles, ${filled.posts} legacy posts).`;
 }
 
-/** `capbot demo` (which starts from an empty store) and the first run on an empty embedded store. */
+/**
+ * `capbot demo` (which starts from an empty store) and the first run on an empty embedded store. All or
+ * nothing: in one transaction, so that a kill or a full disk half way leaves the store as it was (an
+ * empty one is filled again by the next run), never with a part of the set that no run would refill.
+ */
 export async function fillDemo(
   store: Store,
   now: Date,
   options: { clear: boolean; posts: boolean } = { clear: true, posts: true },
 ): Promise<{ candles: number; posts: number }> {
   const demo = generateDemo(now);
-  if (options.clear) await store.clear();
-  const batch = 5_000;
-  for (let i = 0; i < demo.candles.length; i += batch)
-    await store.insertCandles(demo.candles.slice(i, i + batch));
   const posts = options.posts ? demo.posts : [];
-  if (posts.length > 0) await store.insertPosts(posts);
+  const fill = async (): Promise<void> => {
+    if (options.clear) await store.clear();
+    const batch = 5_000;
+    for (let i = 0; i < demo.candles.length; i += batch) {
+      await store.insertCandles(demo.candles.slice(i, i + batch));
+      failpoint("demo-fill");
+    }
+    if (posts.length > 0) await store.insertPosts(posts);
+    failpoint("demo-fill");
+  };
+  if (store.atomically) await store.atomically(fill);
+  else await fill();
   return { candles: demo.candles.length, posts: posts.length };
 }
 

@@ -1,14 +1,18 @@
 // The local publisher: a timeline in a file, for trying capbot without an X account (SPEC §9).
-// Each post is one NDJSON line in {dataDir}/outbox.ndjson, written with a single append and fsync,
-// so a killed process leaves either the whole line or none (a torn tail is skipped when read).
+// Each post is one NDJSON line in {dataDir}/outbox.ndjson and its chart {id}.png beside it, each written
+// whole or not at all (local-files.ts). A line counts once its newline is written: an unfinished last
+// line is not a post, and the next write removes it.
 
 import { randomUUID } from "node:crypto";
 import { constants } from "node:fs";
-import { access, mkdir, open, readFile, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { access, mkdir, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
 import type { PostRecord } from "../core/types.js";
-import { PublishError } from "../errors.js";
+import { dataDirProblem, nearestExisting } from "../data-dir.js";
+import { EXIT, PublishError } from "../errors.js";
+import { failpoint } from "../failpoints.js";
 import type { Check } from "../store/port.js";
+import { appendLine, reasonOf, sweepLeftovers, writeFileAtomically } from "./local-files.js";
 import type { Publisher, PublishRequest, PublishResult, Reconciliation } from "./port.js";
 
 export const OUTBOX_FILE = "outbox.ndjson";
@@ -25,6 +29,9 @@ export interface OutboxLine {
 
 export function createLocalPublisher(dataDir: string, now: () => Date = () => new Date()): Publisher {
   const outbox = join(dataDir, OUTBOX_FILE);
+  const failed = (what: string, err: unknown, uncertain = false): PublishError =>
+    new PublishError(`Could not write the local timeline ${outbox}: ${what}.`, { cause: err, uncertain });
+
   return {
     name: "local",
     // The local timeline stands in for X when trying capbot: it shows the text X would get.
@@ -40,29 +47,49 @@ export function createLocalPublisher(dataDir: string, now: () => Date = () => ne
         text: request.text,
         intent_id: request.intentId,
       };
+      const warnings: string[] = [];
+      const problem = dataDirProblem(dataDir);
+      if (problem !== null) throw new PublishError(problem);
       try {
         await mkdir(dataDir, { recursive: true });
-        if (request.chart) {
+      } catch (err) {
+        throw failed(reasonOf(err), err);
+      }
+      // The lease is ours from here to the line: no other run writes in this folder meanwhile.
+      await request.fence();
+      const swept = await sweep(dataDir);
+      if (swept.length > 0) {
+        warnings.push(
+          `removed ${swept.length} file(s) left in ${dataDir} by a run that stopped: ${swept.join(", ")}`,
+        );
+      }
+
+      // A chart never blocks a post: without it, the text goes out alone and a warning says why.
+      let chartError: unknown = null;
+      if (request.chart) {
+        try {
+          await writeFileAtomically(join(dataDir, `${id}.png`), request.chart.png, dataDir);
           line.media = `${id}.png`;
           line.alt = request.chart.alt;
-          await writeFile(join(dataDir, line.media), request.chart.png);
+        } catch (err) {
+          chartError = err;
+          warnings.push(`the chart could not be written (${reasonOf(err)}): posted without it`);
         }
-        const fh = await open(outbox, "a+");
-        try {
-          // After a torn last line (a power cut mid-write), start on a new line so this one stays whole.
-          const { size } = await fh.stat();
-          const last = Buffer.alloc(1);
-          if (size > 0) await fh.read(last, 0, 1, size - 1);
-          const lead = size > 0 && last[0] !== 0x0a ? "\n" : "";
-          await fh.write(`${lead}${JSON.stringify(line)}\n`);
-          await fh.sync();
-        } finally {
-          await fh.close();
-        }
+      }
+      failpoint("local-chart-written");
+
+      await request.fence();
+      try {
+        const repaired = await appendLine(outbox, JSON.stringify(line), dataDir);
+        if (repaired !== null) warnings.push(repaired);
       } catch (err) {
-        throw new PublishError(`Could not write the local timeline ${outbox}: ${(err as Error).message}`, {
-          cause: err,
-        });
+        // The first error is the one that says why (a full disk shows first at the chart).
+        const why = err instanceof PublishError ? err.message : reasonOf(err);
+        const first =
+          chartError === null
+            ? why
+            : `the chart failed first (${reasonOf(chartError)}), then the line (${why})`;
+        throw failed(first, err, err instanceof PublishError && err.uncertain);
       }
       return {
         id,
@@ -70,7 +97,7 @@ export function createLocalPublisher(dataDir: string, now: () => Date = () => ne
         inReplyTo: request.inReplyTo?.id ?? null,
         threadRestarted: false,
         media: line.media ?? null,
-        warnings: [],
+        warnings,
       };
     },
 
@@ -83,8 +110,11 @@ export function createLocalPublisher(dataDir: string, now: () => Date = () => ne
 
     // Checked without writing: the folder, or the nearest folder above it that exists, is writable.
     async check(): Promise<Check> {
+      const problem = dataDirProblem(dataDir);
+      if (problem !== null)
+        return { name: "publisher local", ok: false, detail: problem, exitCode: EXIT.publish };
       try {
-        await access(await nearestExisting(dataDir), constants.W_OK);
+        await access(nearestExisting(dataDir), constants.W_OK);
         return { name: "publisher local", ok: true, detail: `local timeline ${outbox} is writable` };
       } catch {
         return {
@@ -99,33 +129,42 @@ export function createLocalPublisher(dataDir: string, now: () => Date = () => ne
   };
 }
 
-async function nearestExisting(path: string): Promise<string> {
-  for (let p = path; ; p = dirname(p)) {
-    try {
-      await access(p);
-      return p;
-    } catch {
-      if (dirname(p) === p) return p;
-    }
+/**
+ * Cleans the folder before a post; never fails it (what is left is cleaned next time). A chart belongs to
+ * its line: with the outbox deleted, its charts go too; with the outbox unreadable, nothing is removed.
+ */
+async function sweep(dataDir: string): Promise<string[]> {
+  try {
+    const lines = await readOutbox(dataDir);
+    return await sweepLeftovers(dataDir, new Set(lines.flatMap((l) => (l.media ? [l.media] : []))));
+  } catch {
+    return [];
   }
 }
 
-/** The local timeline, oldest first; a line that is not whole JSON (a torn write) is skipped. */
+/**
+ * The local timeline, oldest first. A post is a whole line: the text after the last newline is an
+ * unfinished write (never acknowledged) and not read, nor is a line that is not JSON.
+ */
 export async function readOutbox(dataDir: string): Promise<OutboxLine[]> {
+  const path = join(dataDir, OUTBOX_FILE);
   let text: string;
   try {
-    text = await readFile(join(dataDir, OUTBOX_FILE), "utf8");
+    // Read whole only when it is a file: a device there (/dev/zero) would never end.
+    if (!(await stat(path)).isFile()) throw new Error(`The local timeline ${path} is not a regular file.`);
+    text = await readFile(path, "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw err;
   }
+  const whole = text.split("\n").slice(0, -1);
   const out: OutboxLine[] = [];
-  for (const raw of text.split("\n")) {
+  for (const raw of whole) {
     if (raw.trim() === "") continue;
     try {
       out.push(JSON.parse(raw) as OutboxLine);
     } catch {
-      // a torn last line from a killed process: it was never acknowledged
+      // a line torn in the middle of the file by an older capbot: it was never acknowledged
     }
   }
   return out;

@@ -35,20 +35,30 @@ interface Schedule {
 // the host's zone.
 const CRON_OPTIONS = { mode: "5-or-6-parts", timezone: "Etc/UTC" } as const;
 
-/** Throws ConfigError naming --cron when the expression is not 5 or 6 fields croner understands. */
+/**
+ * Throws ConfigError naming --cron when the expression is not 5 or 6 fields croner understands, or when
+ * it never fires (`0 0 30 2 *`: February has no 30th). The message never quotes the value, nor croner's
+ * message, which does: a secret pasted into the wrong setting must not reach a log.
+ */
 export function validateCron(expression: string): string {
   const cron = expression.trim();
   const usage = `--cron must be a cron expression of 5 fields, or 6 with seconds first, like "${DEFAULT_CRON}"`;
   const fields = cron.split(/\s+/).length;
   // Nicknames (@hourly, @daily) are one field that croner expands to five.
   if (!cron.startsWith("@") && fields !== 5 && fields !== 6)
-    throw new ConfigError(`${usage}; "${cron}" has ${fields}.`);
+    throw new ConfigError(`${usage}; it has ${fields} field${fields === 1 ? "" : "s"}.`);
+  let next: Date | null;
   try {
-    new Cron(cron, { ...CRON_OPTIONS, paused: true }).stop();
-  } catch (err) {
-    const why =
-      err instanceof Error ? err.message.replace(/^CronPattern: /, "").replace(/\.$/, "") : String(err);
-    throw new ConfigError(`${usage} (${why}).`);
+    const job = new Cron(cron, { ...CRON_OPTIONS, paused: true });
+    next = job.nextRun();
+    job.stop();
+  } catch {
+    throw new ConfigError(`${usage}; a field holds a value croner does not accept.`);
+  }
+  if (next === null) {
+    throw new ConfigError(
+      "--cron never fires: no date matches it (like the 30th of February); choose days that exist.",
+    );
   }
   return cron;
 }

@@ -25,7 +25,7 @@ export async function runScheduleService(
   const { logger, shutdown } = deps;
   let metrics: Metrics | null = null;
   let server: MetricsServer | null = null;
-  if (settings.metricsPort !== null) {
+  if (settings.metrics !== null) {
     const { createMetrics, serveMetrics } = await import("../metrics.js");
     metrics = await createMetrics({
       publishers: config.publishers,
@@ -33,7 +33,7 @@ export async function runScheduleService(
       lockLeaseMs: config.lockLeaseMs,
       lastPostAt: await lastPostAt(config, logger),
     });
-    server = await serveMetrics(metrics, { port: settings.metricsPort, host: settings.metricsHost }, logger);
+    server = await serveMetrics(metrics, settings.metrics, logger);
   }
 
   const schedule = startSchedule({

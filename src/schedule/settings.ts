@@ -2,15 +2,14 @@
 // unhealthy. Flags win over the environment; a bad value is a ConfigError naming the setting.
 
 import { ConfigError } from "../errors.js";
+import { DEFAULT_HOST, type ListenOptions } from "../http/listen.js";
 import { DEFAULT_CRON } from "./defaults.js";
 import { validateCron } from "./scheduler.js";
 
 export interface ScheduleSettings {
   cron: string;
-  /** null = no metrics server. */
-  metricsPort: number | null;
-  /** undefined = all interfaces. */
-  metricsHost: string | undefined;
+  /** Where to serve /metrics and /healthz (127.0.0.1 unless a host is given); null = no metrics server. */
+  metrics: ListenOptions | null;
   healthMaxFailures: number;
 }
 
@@ -32,8 +31,14 @@ export function scheduleSettings(flags: Record<string, unknown>, env: NodeJS.Pro
 
   return {
     cron: cron ? validateCronNamed(cron.value, cron.name) : DEFAULT_CRON,
-    metricsPort: port ? wholeNumber(port.value, port.name, 0, 65_535) : null,
-    metricsHost: host?.value,
+    metrics: port
+      ? {
+          port: wholeNumber(port.value, port.name, 0, 65_535),
+          host: host?.value ?? DEFAULT_HOST,
+          portSetting: port.name,
+          hostSetting: host?.name ?? "--metrics-host",
+        }
+      : null,
     healthMaxFailures: maxFailures
       ? wholeNumber(maxFailures.value, maxFailures.name, 1, 1_000_000)
       : DEFAULT_HEALTH_MAX_FAILURES,

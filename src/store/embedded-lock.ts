@@ -48,10 +48,11 @@ function writeLease(dir: string, owner: string, expiresAt: number): void {
   const path = join(dir, LOCK_FILE);
   const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   const lease = { owner, expiresAt: new Date(expiresAt).toISOString(), holder: thisHolder() };
-  writeFileSync(temp, `${JSON.stringify(lease)}\n`, { flag: "wx" });
   try {
+    writeFileSync(temp, `${JSON.stringify(lease)}\n`, { flag: "wx" });
     renameSync(temp, path);
   } catch (err) {
+    // A full disk fails the write half-way: the half-written file must not stay behind.
     rmSync(temp, { force: true });
     throw err;
   }

@@ -5,8 +5,19 @@
 // history.
 
 import { randomBytes } from "node:crypto";
-import { accessSync, constants, existsSync, mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from "node:fs";
+import { join } from "node:path";
 import Database from "better-sqlite3";
 import { freshness } from "../core/freshness.js";
 import { intentDocument, normalisePost, postStates } from "../core/thread.js";
@@ -20,6 +31,7 @@ import {
   type Snapshot,
   type SnapshotQuery,
 } from "../core/types.js";
+import { dataDirProblem, nearestExisting } from "../data-dir.js";
 import { StoreError } from "../errors.js";
 import { parseExtendedJson, stringifyExtendedJson } from "./ejson.js";
 import { CandleWriter } from "./embedded-candles.js";
@@ -91,7 +103,7 @@ class EmbeddedStore implements Store {
       return Promise.resolve(work());
     } catch (err) {
       if (err instanceof StoreError) return Promise.reject(err);
-      const reason = err instanceof Error ? err.message : String(err);
+      const reason = reasonOf(err);
       return Promise.reject(
         new StoreError(`The embedded store ${this.file} could not ${what}: ${reason}`, { cause: err }),
       );
@@ -414,6 +426,8 @@ function openReadonly(file: string): Database.Database {
 }
 
 function openDatabase(dir: string, file: string, readonly: boolean): Database.Database {
+  const problem = dataDirProblem(dir);
+  if (problem !== null) throw new StoreError(problem);
   if (readonly) {
     // Nothing to read yet: an empty in-memory store answers, and nothing is created on disk.
     if (!existsSync(file)) return withSchema(new Database(":memory:"), file);
@@ -421,19 +435,76 @@ function openDatabase(dir: string, file: string, readonly: boolean): Database.Da
     const found = formatVersion(db);
     if (found === FORMAT_VERSION) return db;
     db.close();
-    if (found === 0) return withSchema(new Database(":memory:"), file);
+    if (found === 0) throw notCapbotStore(file);
     throw new StoreError(
       `${file} has format version ${found} and this capbot reads ${FORMAT_VERSION}: run a command that writes (capbot run) once to move it forward.`,
     );
   }
   mkdirSync(dir, { recursive: true });
-  const db = new Database(file, { timeout: 10_000 });
-  // A rollback journal with a full sync at every commit: a kill -9 or power cut loses no acknowledged
-  // write. Not WAL: a read-only open of a WAL database creates -wal and -shm files, and a dry run
-  // must write nothing anywhere.
-  db.pragma("journal_mode = DELETE");
-  db.pragma("synchronous = FULL");
+  if (!existsSync(file)) createDatabase(file);
+  const db = new Database(file, { fileMustExist: true, timeout: 10_000 });
+  try {
+    // A rollback journal with a full sync at every commit: a kill -9 or power cut loses no acknowledged
+    // write. Not WAL: a read-only open of a WAL database creates -wal and -shm files, and a dry run
+    // must write nothing anywhere.
+    db.pragma("journal_mode = DELETE");
+    db.pragma("synchronous = FULL");
+    // Every store capbot makes has a format version from the moment its name exists (createDatabase).
+    if (formatVersion(db) === 0) throw notCapbotStore(file);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   return withSchema(db, file);
+}
+
+/**
+ * A new store is made whole under a temporary name and then linked into place, so that `capbot.sqlite`
+ * only ever names a capbot store: an empty or foreign file there is never mistaken for a new store (and
+ * filled with demo data). Two processes creating it at once: the first link wins, the other uses it.
+ */
+function createDatabase(file: string): void {
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  try {
+    const db = new Database(temp);
+    try {
+      db.pragma("journal_mode = DELETE");
+      db.pragma("synchronous = FULL");
+      migrate(db, file);
+    } finally {
+      db.close();
+    }
+    linkInto(temp, file);
+  } finally {
+    rmSync(temp, { force: true });
+    rmSync(`${temp}-journal`, { force: true });
+  }
+}
+
+/** Gives `temp` the name `file` unless that exists; a file system without hard links gets a rename. */
+function linkInto(temp: string, file: string): void {
+  try {
+    linkSync(temp, file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return;
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP") throw err;
+    if (!existsSync(file)) renameSync(temp, file);
+  }
+}
+
+/** A file at the store's name that capbot did not make: refused, never overwritten nor filled. */
+function notCapbotStore(file: string, notSqlite = false): StoreError {
+  const empty = !notSqlite && statSync(file).size === 0;
+  const what = empty
+    ? "it is empty (0 bytes)"
+    : notSqlite
+      ? "it is not an SQLite database"
+      : "it is an SQLite database of another program";
+  const fix = empty
+    ? "if a first run was stopped while creating it, remove it; else point CAPBOT_DATA_DIR at another folder"
+    : "move it away, or point CAPBOT_DATA_DIR at another folder";
+  return new StoreError(`${file} is not a capbot store (${what}), and capbot never overwrites it: ${fix}.`);
 }
 
 function withSchema(db: Database.Database, file: string): Database.Database {
@@ -454,13 +525,29 @@ export async function openEmbeddedStore(dataDir: string, options: EmbeddedOption
     return new EmbeddedStore(openDatabase(dataDir, file, readonly), dataDir, file, readonly);
   } catch (err) {
     if (err instanceof StoreError) throw err;
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new StoreError(`The embedded store ${file} could not be opened: ${reason}`, { cause: err });
+    if ((err as { code?: unknown }).code === "SQLITE_NOTADB") throw notCapbotStore(file, true);
+    throw new StoreError(`The embedded store ${file} could not be opened: ${reasonOf(err)}`, { cause: err });
   }
 }
 
-function nearestExisting(path: string): string {
-  let p = path;
-  while (!existsSync(p) && dirname(p) !== p) p = dirname(p);
-  return p;
+/**
+ * SQLite's reason for a failure. "unable to open database file" does not say why; when the cause is that
+ * this process has used up its file descriptors (a server holding many connections), say that instead.
+ */
+function reasonOf(err: unknown): string {
+  const reason = err instanceof Error ? err.message : String(err);
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== "string" || !/^SQLITE_(CANTOPEN|IOERR)/.test(code) || !outOfDescriptors())
+    return reason;
+  return `${reason}: this process has too many open files (raise its limit, ulimit -n or systemd's LimitNOFILE, or find what holds them)`;
+}
+
+function outOfDescriptors(): boolean {
+  try {
+    closeSync(openSync("/dev/null", "r"));
+    return false;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === "EMFILE" || code === "ENFILE";
+  }
 }

@@ -58,6 +58,8 @@ export interface Check {
   fix?: string;
   /** The exit code of this kind of failure (SPEC §9). */
   exitCode?: number;
+  /** Passed, but worth the operator's attention (shown with its fix; the exit code stays 0). */
+  warning?: boolean;
 }
 
 export interface Store {

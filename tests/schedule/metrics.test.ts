@@ -16,7 +16,8 @@ afterEach(async () => {
 });
 
 async function serve(metrics: Metrics): Promise<(path: string) => Promise<Response>> {
-  server = await serveMetrics(metrics, { port: 0, host: "127.0.0.1" }, captureLogger().logger);
+  const listen = { port: 0, host: "127.0.0.1", portSetting: "--metrics-port", hostSetting: "--metrics-host" };
+  server = await serveMetrics(metrics, listen, captureLogger().logger);
   const port = server.port;
   return (path) => fetch(`http://127.0.0.1:${port}${path}`);
 }

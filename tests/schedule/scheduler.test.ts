@@ -135,4 +135,27 @@ describe("cron expressions", () => {
       expect(() => validateCron(bad)).toThrow(/^--cron must be a cron expression/);
     }
   });
+
+  it("never quotes the value, nor croner's message that does", () => {
+    for (const bad of ["SEKRITbanana", "SEKRITbanana * * * *", "0 SEKRITbanana * * * *", "61 * * * *"]) {
+      const message = (() => {
+        try {
+          validateCron(bad);
+          return "accepted";
+        } catch (err) {
+          return (err as Error).message;
+        }
+      })();
+      expect(message).toMatch(/^--cron must be a cron expression/);
+      expect(message).not.toContain("SEKRIT");
+      expect(message).not.toContain("61");
+    }
+  });
+
+  it("a cron that never fires is a ConfigError, not a schedule that waits forever", () => {
+    for (const never of ["0 0 30 2 *", "0 0 31 4 *", "0 0 0 31 11 *"]) {
+      expect(() => validateCron(never)).toThrow(ConfigError);
+      expect(() => validateCron(never)).toThrow(/^--cron never fires: no date matches it/);
+    }
+  });
 });

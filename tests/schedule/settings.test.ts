@@ -9,11 +9,23 @@ import { captureLogger } from "./capture.js";
 
 describe("schedule settings", () => {
   it("defaults: hourly at minute 0, no metrics server, unhealthy after 3 failures", () => {
-    expect(scheduleSettings({}, {})).toEqual({
-      cron: "0 * * * *",
-      metricsPort: null,
-      metricsHost: undefined,
-      healthMaxFailures: 3,
+    expect(scheduleSettings({}, {})).toEqual({ cron: "0 * * * *", metrics: null, healthMaxFailures: 3 });
+  });
+
+  it("the metrics server listens on 127.0.0.1 unless a host is given, and knows which settings chose it", () => {
+    expect(scheduleSettings({ metricsPort: "9464" }, {}).metrics).toEqual({
+      port: 9464,
+      host: "127.0.0.1",
+      portSetting: "--metrics-port",
+      hostSetting: "--metrics-host",
+    });
+    expect(
+      scheduleSettings({}, { CAPBOT_METRICS_PORT: "9464", CAPBOT_METRICS_HOST: "0.0.0.0" }).metrics,
+    ).toEqual({
+      port: 9464,
+      host: "0.0.0.0",
+      portSetting: "CAPBOT_METRICS_PORT",
+      hostSetting: "CAPBOT_METRICS_HOST",
     });
   });
 
@@ -21,19 +33,19 @@ describe("schedule settings", () => {
     const env = { CAPBOT_CRON: "30 * * * *", CAPBOT_METRICS_PORT: "9464", CAPBOT_HEALTH_MAX_FAILURES: "5" };
     expect(scheduleSettings({}, env)).toMatchObject({
       cron: "30 * * * *",
-      metricsPort: 9464,
+      metrics: { port: 9464 },
       healthMaxFailures: 5,
     });
     expect(scheduleSettings({ cron: "*/1 * * * * *", metricsPort: "0" }, env)).toMatchObject({
       cron: "*/1 * * * * *",
-      metricsPort: 0,
+      metrics: { port: 0 },
     });
   });
 
   it("an empty variable counts as unset", () => {
     expect(scheduleSettings({}, { CAPBOT_METRICS_PORT: "", CAPBOT_CRON: " " })).toMatchObject({
       cron: "0 * * * *",
-      metricsPort: null,
+      metrics: null,
     });
   });
 

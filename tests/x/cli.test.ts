@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { expireLease } from "../cli/helpers.js";
+import { expireLock } from "../cli/helpers.js";
 import { leakedSecrets } from "./harness.js";
 import { FAKE_KEYS, startStandIn, X_ANSWERS } from "./stand-in.js";
 
@@ -219,7 +219,7 @@ describe("capbot run → X (end to end)", () => {
     const [pending] = await history();
     expect(pending).toMatchObject({ status: "pending" });
 
-    expireLease(join(dir, "data"));
+    expireLock(join(dir, "data"));
     const next = runJson(await cli(["run", "--json", "--as-of", AS_OF], budget));
 
     expect(env.standIn.requestsOn("POST /2/tweets")).toHaveLength(1);

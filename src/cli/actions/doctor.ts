@@ -6,6 +6,7 @@ import { openPublishers, openStore } from "../../adapters.js";
 import type { Config } from "../../config.js";
 import { ConfigError, EXIT, exitCodeOf } from "../../errors.js";
 import type { createLogger } from "../../log.js";
+import { localTimelineChecks } from "../../publish/local-agreement.js";
 import { lockCheck, unreadableLock } from "../../report/lock.js";
 import { failedCheck } from "../../store/mongo-doctor.js";
 import type { Check } from "../../store/port.js";
@@ -19,11 +20,14 @@ export async function doctor(opts: { json?: boolean }, command: Command): Promis
     process.stdout.write(`${JSON.stringify({ ok: !failed, exitCode, checks })}\n`);
   } else {
     for (const c of checks) {
-      process.stdout.write(`${c.ok ? "✔" : "✘"} ${c.name}: ${c.detail}\n`);
-      if (!c.ok && c.fix) process.stdout.write(`    fix: ${c.fix}\n`);
+      process.stdout.write(`${c.ok ? (c.warning ? "!" : "✔") : "✘"} ${c.name}: ${c.detail}\n`);
+      if ((!c.ok || c.warning) && c.fix) process.stdout.write(`    fix: ${c.fix}\n`);
     }
+    const warnings = checks.filter((c) => c.ok && c.warning).length;
     process.stdout.write(
-      failed ? `\n${checks.filter((c) => !c.ok).length} check(s) failed.\n` : "\nAll checks passed.\n",
+      failed
+        ? `\n${checks.filter((c) => !c.ok).length} check(s) failed.\n`
+        : `\nAll checks passed${warnings > 0 ? `, ${warnings} with a warning` : ""}.\n`,
     );
   }
   process.exitCode = exitCode;
@@ -71,6 +75,7 @@ async function runChecks(command: Command): Promise<Check[]> {
           (err: unknown) => unreadableLock((err as Error).message),
         ),
       );
+      checks.push(...(await localTimelineChecks(config, store)));
     } finally {
       await store.close();
     }
