@@ -1,0 +1,77 @@
+// Creating the post exactly once (SPEC §8): an `app.bsky.feed.post` record under the key derived from
+// the intent. A PDS answers a create under a key that already exists with a bare 500, and a create
+// whose answer never came may have been done: so after any attempt that may have reached the PDS,
+// the next attempt first looks for the record (getRecord) and, when it is there, that is the post.
+
+import type { AtpAgent } from "@atproto/api";
+import type { PublishRequest } from "../port.js";
+import { POST_COLLECTION } from "./address.js";
+import type { Session } from "./client.js";
+import { type ReplyRefs, readPost, rootOf, type StoredPost, type StrongRef } from "./thread.js";
+
+/** Every capbot text is English (SPEC §6); the language lets Bluesky's feeds and translation pick it up. */
+const LANGS = ["en"];
+
+export interface CreatedPost extends StrongRef {
+  createdAt: Date;
+  root: StrongRef;
+}
+
+type Call = <T>(
+  action: string,
+  fn: (agent: AtpAgent, session: Session) => Promise<T>,
+  options: { deadline: Date; before: () => Promise<void>; creates: true },
+) => Promise<T>;
+
+export function postRecord(
+  text: string,
+  createdAt: Date,
+  reply: ReplyRefs | null,
+  embed: Record<string, unknown> | null,
+): Record<string, unknown> {
+  return {
+    $type: POST_COLLECTION,
+    text,
+    createdAt: createdAt.toISOString(),
+    langs: LANGS,
+    ...(reply ? { reply } : {}),
+    ...(embed ? { embed } : {}),
+  };
+}
+
+/** Creates `record` under `rkey` behind the lease fence, or finds it there from an earlier attempt. */
+export async function createPost(
+  call: Call,
+  rkey: string,
+  record: Record<string, unknown>,
+  request: PublishRequest,
+): Promise<CreatedPost> {
+  let mayExist = false;
+  return call(
+    "posting",
+    async (agent, session) => {
+      const address = { repo: session.did, collection: POST_COLLECTION, rkey };
+      if (mayExist) {
+        const found = await readPost(agent, address);
+        if (found) return createdFrom(found, new Date(String(record["createdAt"])));
+      }
+      mayExist = true;
+      const { data } = await agent.com.atproto.repo.createRecord({ ...address, record });
+      const self = { uri: data.uri, cid: data.cid };
+      const { reply } = record as { reply?: ReplyRefs };
+      return { ...self, createdAt: new Date(String(record["createdAt"])), root: reply?.root ?? self };
+    },
+    { deadline: request.deadline, before: request.fence, creates: true },
+  );
+}
+
+/** A post found under its key: its own creation time (else `fallback`) and thread. */
+export function createdFrom(post: StoredPost, fallback: Date): CreatedPost {
+  const createdAt = new Date(String(post.value["createdAt"]));
+  return {
+    uri: post.uri,
+    cid: post.cid,
+    createdAt: Number.isNaN(createdAt.getTime()) ? fallback : createdAt,
+    root: rootOf(post),
+  };
+}
