@@ -180,8 +180,7 @@ export class BlueskyStandIn {
 
   /** A post that exists on the account before the test. */
   seedPost(rkey: string, value: Record<string, unknown>): StoredPost {
-    const post = this.store(rkey, value);
-    return post;
+    return this.store(rkey, value);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
