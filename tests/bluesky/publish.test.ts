@@ -3,7 +3,7 @@
 // nothing it says holds the app password or a session token.
 
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { LeaseLostError, PublishError } from "../../src/errors.js";
+import { ConfigError, LeaseLostError, PublishError } from "../../src/errors.js";
 import { recordKeyOf } from "../../src/publish/bluesky/record-key.js";
 import type { PublishResult } from "../../src/publish/port.js";
 import { request } from "../publish/request.js";
@@ -313,6 +313,18 @@ describe("the PDS's bad moments (SPEC §9)", () => {
     expect(err.message).toContain("BLUESKY_IDENTIFIER");
     expect(err.message).toContain("BLUESKY_APP_PASSWORD");
     expect(err.message).not.toContain("fake-wrong-app-password");
+  });
+
+  it("§9 a BLUESKY_SERVICE that is not HTTPS is a configuration error (exit 2): the app password would travel in clear", async () => {
+    const { publisher } = publisherFor({ service: env.standIn.url.replace("https:", "http:") });
+    const err = await publisher
+      .publish(request({ intentId: "i1", text: TEXT, inReplyTo: null }))
+      .catch((e) => e);
+
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).exitCode).toBe(2);
+    expect((err as ConfigError).message).toContain("BLUESKY_SERVICE");
+    expect(env.standIn.requests).toEqual([]);
   });
 
   it("§9 the PDS refusing the record (a 400) is a definite failure in the PDS's words, not retried", async () => {

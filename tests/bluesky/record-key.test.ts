@@ -13,6 +13,7 @@ const times = fc.date({ noInvalidDate: true });
 const ordinaryTimes = fc.date({
   min: new Date("2000-01-01T00:00:00Z"),
   max: new Date("2200-01-01T00:00:00Z"),
+  noInvalidDate: true,
 });
 
 describe("the record key of an intent (SPEC §8)", () => {
