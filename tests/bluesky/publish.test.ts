@@ -409,6 +409,30 @@ describe("the publish's deadline and the lease fence (SPEC §8a)", () => {
     expect(err).toBe(lost);
     expect(env.standIn.requestsOn(CREATE)).toEqual([]);
   });
+
+  it("§8a a fence that throws after an attempt that may have posted: the lease error says the post may be out", async () => {
+    env.standIn.script(CREATE, { hang: true, act: true });
+    let fences = 0;
+    const { publisher } = publisherFor({ timeoutMs: 200 });
+    const err = await publisher
+      .publish(
+        request({
+          intentId: "i1",
+          text: TEXT,
+          inReplyTo: null,
+          fence: async () => {
+            fences += 1;
+            if (fences > 1) throw new LeaseLostError("The run lost its lease; another run may hold it.");
+          },
+        }),
+      )
+      .catch((e: unknown) => e);
+
+    expect(err).toBeInstanceOf(LeaseLostError);
+    expect((err as LeaseLostError).uncertain).toBe(true);
+    expect(env.standIn.requestsOn(CREATE)).toHaveLength(1);
+    expect(env.standIn.requestsOn(GET)).toEqual([]);
+  });
 });
 
 describe("no secret in any output (SPEC §9)", () => {

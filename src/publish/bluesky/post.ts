@@ -4,6 +4,7 @@
 // the next attempt first looks for the record (getRecord) and, when it is there, that is the post.
 
 import type { AtpAgent } from "@atproto/api";
+import { LeaseLostError } from "../../errors.js";
 import type { PublishRequest } from "../port.js";
 import { POST_COLLECTION } from "./address.js";
 import type { Session } from "./client.js";
@@ -61,7 +62,20 @@ export async function createPost(
       const { reply } = record as { reply?: ReplyRefs };
       return { ...self, createdAt: new Date(String(record["createdAt"])), root: reply?.root ?? self };
     },
-    { deadline: request.deadline, before: request.fence, creates: true },
+    {
+      deadline: request.deadline,
+      creates: true,
+      before: async () => {
+        try {
+          await request.fence();
+        } catch (err) {
+          // The lease is lost, but an earlier attempt may have made the post: say it may be out.
+          if (mayExist && err instanceof LeaseLostError)
+            throw new LeaseLostError(err.message, { uncertain: true });
+          throw err;
+        }
+      },
+    },
   );
 }
 
