@@ -2,6 +2,8 @@
 // it creates and under which key, threads, how it meets the PDS's refusals and bad moments, and that
 // nothing it says holds the app password or a session token.
 
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ConfigError, LeaseLostError, PublishError } from "../../src/errors.js";
 import { recordKeyOf } from "../../src/publish/bluesky/record-key.js";
@@ -313,6 +315,21 @@ describe("the PDS's bad moments (SPEC §9)", () => {
     expect(err.message).toContain("BLUESKY_IDENTIFIER");
     expect(err.message).toContain("BLUESKY_APP_PASSWORD");
     expect(err.message).not.toContain("fake-wrong-app-password");
+  });
+
+  it("§9 a PDS that refuses connections: retried, then a definite failure (nothing can have been sent)", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const { publisher, sleeps } = publisherFor({ service: `https://127.0.0.1:${port}` });
+    const err = await publishError(
+      publisher.publish(request({ intentId: "i1", text: TEXT, inReplyTo: null })),
+    );
+
+    expect(err.uncertain).toBe(false);
+    expect(err.message).toContain("could not be reached (ECONNREFUSED)");
+    expect(sleeps).toHaveLength(2);
   });
 
   it("§9 a BLUESKY_SERVICE that is not HTTPS is a configuration error (exit 2): the app password would travel in clear", async () => {
