@@ -1,8 +1,10 @@
 // The Bluesky publisher's calls through the shared retry loop (../retry.ts): which failures may be
 // retried and how (errors.ts reads them), and the one sentence a person reads when retrying is over.
 
+import type { AtpAgent } from "@atproto/api";
 import type { Logger } from "pino";
 import { GaveUp, type GiveUpCause, type Next, type RetryPolicy, withRetries } from "../retry.js";
+import type { Session } from "./client.js";
 import { type BlueskyFailure, classifyBlueskyError, describeFailure } from "./errors.js";
 
 /** The last failure of a call to Bluesky once retrying is over. */
@@ -53,6 +55,13 @@ export interface CallOptions {
   /** The call creates the post: only then can a failure leave it maybe sent. */
   creates?: boolean;
 }
+
+/** A call to the PDS as the publisher makes it: `fn` runs with the logged-in agent, retried as `callBluesky` says. */
+export type Call = <T>(
+  action: string,
+  fn: (agent: AtpAgent, session: Session) => Promise<T>,
+  options?: CallOptions,
+) => Promise<T>;
 
 /** `call` gets the timeout its attempt must keep. Throws BlueskyCallError, DeadlinePassed, or a bug as it is. */
 export async function callBluesky<T>(

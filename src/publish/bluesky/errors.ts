@@ -91,9 +91,8 @@ function readError(err: unknown, timeoutMs: number): Failure | null {
   if (e.status === INVALID_ANSWER) return { kind: "invalid-answer", said, maybeSent: true };
   if (e.status === 429) return { kind: "rate-limited", said, resetAt: rateLimitReset(e.headers) };
   if (e.status >= 500) return { kind: "server", status: e.status, said, maybeSent: e.status !== 503 };
-  if (isSessionRefused(e) || e.error === "AuthFactorTokenRequired" || e.error === "AccountTakedown") {
-    return { kind: "auth", said };
-  }
+  // A refused login is a 401 whatever the reason (AuthenticationRequired, AuthFactorTokenRequired, AccountTakedown).
+  if (isSessionRefused(e)) return { kind: "auth", said };
   if (e.error === "RecordNotFound") return { kind: "not-found", said };
   return { kind: "refused", status: e.status, said };
 }

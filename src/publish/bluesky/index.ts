@@ -11,10 +11,10 @@ import { EXIT } from "../../errors.js";
 import type { Check } from "../../store/port.js";
 import type { Publisher } from "../port.js";
 import { type AdapterSeams, retryPolicy } from "../retry.js";
-import { BlueskyCallError, callBluesky } from "./call.js";
+import { BlueskyCallError, type Call, callBluesky } from "./call.js";
 import { createBlueskyClient } from "./client.js";
 import { type BlueskyFailure, SETTINGS_OF_LOGIN } from "./errors.js";
-import { type Call, publishOnBluesky } from "./publish.js";
+import { publishOnBluesky } from "./publish.js";
 import { reconcileOnBluesky } from "./reconcile.js";
 
 /** The Bluesky settings of the configuration, the test seams, and whether the run sends charts. */

@@ -3,11 +3,10 @@
 // whose answer never came may have been done: so after any attempt that may have reached the PDS,
 // the next attempt first looks for the record (getRecord) and, when it is there, that is the post.
 
-import type { AtpAgent } from "@atproto/api";
 import { LeaseLostError } from "../../errors.js";
 import type { PublishRequest } from "../port.js";
 import { POST_COLLECTION } from "./address.js";
-import type { Session } from "./client.js";
+import type { Call } from "./call.js";
 import { type ReplyRefs, readPost, rootOf, type StoredPost, type StrongRef } from "./thread.js";
 
 /** Every capbot text is English (SPEC §6); the language lets Bluesky's feeds and translation pick it up. */
@@ -18,18 +17,23 @@ export interface CreatedPost extends StrongRef {
   root: StrongRef;
 }
 
-type Call = <T>(
-  action: string,
-  fn: (agent: AtpAgent, session: Session) => Promise<T>,
-  options: { deadline: Date; before: () => Promise<void>; creates: true },
-) => Promise<T>;
+/** An `app.bsky.feed.post` record as capbot writes it. */
+export interface PostValue {
+  $type: typeof POST_COLLECTION;
+  text: string;
+  /** ISO 8601, milliseconds and `Z`: an atproto datetime. */
+  createdAt: string;
+  langs: string[];
+  reply?: ReplyRefs;
+  embed?: Record<string, unknown>;
+}
 
 export function postRecord(
   text: string,
   createdAt: Date,
   reply: ReplyRefs | null,
   embed: Record<string, unknown> | null,
-): Record<string, unknown> {
+): PostValue {
   return {
     $type: POST_COLLECTION,
     text,
@@ -44,9 +48,10 @@ export function postRecord(
 export async function createPost(
   call: Call,
   rkey: string,
-  record: Record<string, unknown>,
+  record: PostValue,
   request: PublishRequest,
 ): Promise<CreatedPost> {
+  const createdAt = new Date(record.createdAt);
   let mayExist = false;
   return call(
     "posting",
@@ -54,13 +59,12 @@ export async function createPost(
       const address = { repo: session.did, collection: POST_COLLECTION, rkey };
       if (mayExist) {
         const found = await readPost(agent, address);
-        if (found) return createdFrom(found, new Date(String(record["createdAt"])));
+        if (found) return createdFrom(found, createdAt);
       }
       mayExist = true;
-      const { data } = await agent.com.atproto.repo.createRecord({ ...address, record });
+      const { data } = await agent.com.atproto.repo.createRecord({ ...address, record: { ...record } });
       const self = { uri: data.uri, cid: data.cid };
-      const { reply } = record as { reply?: ReplyRefs };
-      return { ...self, createdAt: new Date(String(record["createdAt"])), root: reply?.root ?? self };
+      return { ...self, createdAt, root: record.reply?.root ?? self };
     },
     {
       deadline: request.deadline,

@@ -2,24 +2,16 @@
 // the chart uploaded (or left out, with a warning), then the record created exactly once under the key
 // derived from the intent. What a person reads when it fails says whether the post may be out.
 
-import type { AtpAgent } from "@atproto/api";
 import type { Logger } from "pino";
 import { PublishError } from "../../errors.js";
 import type { PublishRequest, PublishResult } from "../port.js";
 import { DeadlinePassed } from "../retry.js";
 import { postUrl } from "./address.js";
-import { BlueskyCallError, type CallOptions } from "./call.js";
-import type { Session } from "./client.js";
+import { BlueskyCallError, type Call } from "./call.js";
 import { uploadChart } from "./media.js";
 import { createPost, postRecord } from "./post.js";
 import { recordKeyOf } from "./record-key.js";
 import { readPost, replyTo, threadOf } from "./thread.js";
-
-export type Call = <T>(
-  action: string,
-  fn: (agent: AtpAgent, session: Session) => Promise<T>,
-  options?: CallOptions,
-) => Promise<T>;
 
 export async function publishOnBluesky(
   call: Call,

@@ -5,9 +5,8 @@
 import type { PostRecord } from "../../core/types.js";
 import type { Reconciliation } from "../port.js";
 import { POST_COLLECTION, postUrl } from "./address.js";
-import { BlueskyCallError } from "./call.js";
+import { BlueskyCallError, type Call } from "./call.js";
 import { createdFrom } from "./post.js";
-import type { Call } from "./publish.js";
 import { recordKeyOf } from "./record-key.js";
 import { readPost, threadOf } from "./thread.js";
 
