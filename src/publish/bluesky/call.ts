@@ -1,0 +1,110 @@
+// The Bluesky publisher's calls through the shared retry loop (../retry.ts): which failures may be
+// retried and how (errors.ts reads them), and the one sentence a person reads when retrying is over.
+
+import type { AtpAgent } from "@atproto/api";
+import type { Logger } from "pino";
+import { GaveUp, type GiveUpCause, type Next, type RetryPolicy, withRetries } from "../retry.js";
+import type { Session } from "./client.js";
+import { type BlueskyFailure, classifyBlueskyError, describeFailure } from "./errors.js";
+
+/** The last failure of a call to Bluesky once retrying is over. */
+export class BlueskyCallError extends Error {
+  constructor(
+    readonly failure: BlueskyFailure,
+    /** The call creates the post, and some attempt may have reached the PDS and been acted on. */
+    readonly maybeSent: boolean,
+    readonly attempts: number,
+    action: string,
+    now: Date,
+    why: GiveUpCause,
+  ) {
+    super(
+      why === "deadline"
+        ? `${describeFailure(failure, action, now)} The publish's time ran out before another attempt.`
+        : describeFailure(failure, action, now),
+    );
+    this.name = "BlueskyCallError";
+  }
+}
+
+function nextAfter(failure: BlueskyFailure): Next {
+  switch (failure.kind) {
+    case "rate-limited":
+      return { retry: "after", at: failure.resetAt };
+    case "server":
+      // 501 (a method the PDS does not implement) will not change.
+      return failure.status === 501
+        ? { retry: "never", maybeSent: false }
+        : { retry: "backoff", maybeSent: failure.maybeSent };
+    case "network":
+      return failure.retry
+        ? { retry: "backoff", maybeSent: failure.maybeSent }
+        : { retry: "never", maybeSent: failure.maybeSent };
+    case "invalid-answer":
+      return { retry: "never", maybeSent: failure.maybeSent };
+    default:
+      return { retry: "never", maybeSent: false };
+  }
+}
+
+export interface CallOptions {
+  /** The publish's deadline (SPEC §8a); null outside a publish (doctor, reconciliation). */
+  deadline?: Date | null;
+  /** The lease fence, for the request that creates the post. */
+  before?: () => Promise<void>;
+  /** The call creates the post: only then can a failure leave it maybe sent. */
+  creates?: boolean;
+}
+
+/** A call to the PDS as the publisher makes it: `fn` runs with the logged-in agent, retried as `callBluesky` says. */
+export type Call = <T>(
+  action: string,
+  fn: (agent: AtpAgent, session: Session) => Promise<T>,
+  options?: CallOptions,
+) => Promise<T>;
+
+/** `call` gets the timeout its attempt must keep. Throws BlueskyCallError, DeadlinePassed, or a bug as it is. */
+export async function callBluesky<T>(
+  call: (timeoutMs: number) => Promise<T>,
+  action: string,
+  policy: RetryPolicy,
+  logger: Logger,
+  options: CallOptions = {},
+): Promise<T> {
+  try {
+    return await withRetries(call, {
+      policy,
+      deadline: options.deadline ?? null,
+      classify: classifyBlueskyError,
+      next: nextAfter,
+      ...(options.before ? { before: options.before } : {}),
+      onWait: ({ attempt, waitMs, failure, rateLimited }) => {
+        if (rateLimited) {
+          const resetAt = failure.kind === "rate-limited" ? failure.resetAt?.toISOString() : undefined;
+          logger.warn(
+            { action, attempt, waitMs, resetAt },
+            "Bluesky rate limit reached; waiting for its reset",
+          );
+        } else {
+          logger.warn(
+            { action, attempt, delayMs: waitMs, reason: failure.said },
+            "Bluesky call failed; retrying",
+          );
+        }
+      },
+    });
+  } catch (err) {
+    if (err instanceof GaveUp) {
+      const gaveUp = err as GaveUp<BlueskyFailure>;
+      throw new BlueskyCallError(
+        gaveUp.failure,
+        options.creates === true && gaveUp.maybeSent,
+        gaveUp.attempts,
+        action,
+        policy.now(),
+        gaveUp.why,
+      );
+    }
+    throw err;
+  }
+}
