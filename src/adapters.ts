@@ -39,6 +39,10 @@ async function openPublisher(name: PublisherName, config: Config, logger: Logger
       const { createXPublisher } = await import("./publish/x.js");
       return createXPublisher(required(config.x, name), logger);
     }
+    case "bluesky": {
+      const { createBlueskyPublisher } = await import("./publish/bluesky/index.js");
+      return createBlueskyPublisher({ ...required(config.bluesky, name), chart: config.chart }, logger);
+    }
     case "mastodon": {
       const { createMastodonPublisher } = await import("./publish/mastodon/index.js");
       return createMastodonPublisher({ ...required(config.mastodon, name), chart: config.chart }, logger);
