@@ -25,7 +25,9 @@ export function toScaled(x: number): bigint {
  */
 export function fromScaled(scaled: bigint): number {
   if (scaled < 0n) return -fromScaled(-scaled);
-  const bits = scaled.toString(2).length;
+  // The bit length, from the hexadecimal digits (a quarter of the binary string's length).
+  const hex = scaled.toString(16);
+  const bits = (hex.length - 1) * 4 + Number.parseInt(hex[0] ?? "0", 16).toString(2).length;
   // Keep 64 significant bits plus a sticky bit, so Number() rounds exactly once, correctly.
   const shift = bits > 64 ? BigInt(bits - 64) : 0n;
   let head = scaled >> shift;
@@ -36,8 +38,58 @@ export function fromScaled(scaled: bigint): number {
   return Number(head) * 2 ** half * 2 ** (exponent - half);
 }
 
-/** The correctly rounded sum of finite numbers, whatever their order. */
+/**
+ * The correctly rounded sum of finite numbers, whatever their order. Shewchuk's algorithm (as Python's
+ * math.fsum): the running sum is kept exactly as a few non-overlapping doubles, so that no BigInt is made
+ * on the common path; a sum whose partials overflow is done again through {@link toScaled}, exactly.
+ */
 export function exactSum(values: Iterable<number>): number {
+  const list = Array.isArray(values) ? (values as number[]) : [...values];
+  const partials: number[] = [];
+  for (const value of list) {
+    let x = value;
+    let kept = 0;
+    for (let j = 0; j < partials.length; j++) {
+      const p = partials[j] as number;
+      // Two-sum with the larger first, so that `lo` is exactly what `hi` lost.
+      const big = Math.abs(x) < Math.abs(p) ? p : x;
+      const small = big === x ? p : x;
+      const hi = big + small;
+      const lo = small - (hi - big);
+      if (lo !== 0) partials[kept++] = lo;
+      x = hi;
+    }
+    if (!Number.isFinite(x)) return scaledSum(list);
+    partials.length = kept;
+    partials.push(x);
+  }
+  return roundPartials(partials);
+}
+
+/** The one double nearest to the exact sum of non-overlapping partials, ties to even (fsum's last step). */
+function roundPartials(partials: number[]): number {
+  let n = partials.length;
+  if (n === 0) return 0;
+  let hi = partials[--n] as number;
+  let lo = 0;
+  while (n > 0) {
+    const x = hi;
+    const y = partials[--n] as number;
+    hi = x + y;
+    lo = y - (hi - x);
+    if (lo !== 0) break;
+  }
+  // Halfway between two doubles: what is left below decides which way the tie really goes.
+  const below = n > 0 ? (partials[n - 1] as number) : 0;
+  if ((lo < 0 && below < 0) || (lo > 0 && below > 0)) {
+    const y = lo * 2;
+    const x = hi + y;
+    if (y === x - hi) hi = x;
+  }
+  return hi === 0 ? 0 : hi;
+}
+
+function scaledSum(values: readonly number[]): number {
   let total = 0n;
   for (const value of values) total += toScaled(value);
   return fromScaled(total);

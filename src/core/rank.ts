@@ -66,7 +66,10 @@ function bounded(x: number): number {
  * Currencies that cannot be priced are absent.
  */
 export function usdRates(markets: MarketAggregate[]): Map<string, number> {
-  const totals = pairTotals(markets);
+  return ratesOf(pairTotals(markets));
+}
+
+function ratesOf(totals: Map<string, PairTotals>): Map<string, number> {
   const rates = new Map<string, number>();
   for (const { base } of totals.values()) {
     if (rates.has(base)) continue;
@@ -98,7 +101,7 @@ export function rankPairs(
   top: number,
 ): { ranked: { pair: string; metric: number }[]; unpricedPairs: number } {
   const totals = pairTotals(markets);
-  const rates = rankBy === "usd" ? usdRates(markets) : new Map<string, number>();
+  const rates = rankBy === "usd" ? ratesOf(totals) : new Map<string, number>();
   const ranked: { pair: string; metric: number }[] = [];
   let unpricedPairs = 0;
   for (const totalsOfPair of totals.values()) {

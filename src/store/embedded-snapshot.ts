@@ -6,6 +6,7 @@
 
 import type { Statement } from "better-sqlite3";
 import { bounded, compareMarkets, windowBounds } from "../core/candles.js";
+import { exactSum } from "../core/exact.js";
 import type { MarketAggregate, Snapshot, SnapshotQuery } from "../core/types.js";
 
 /**
@@ -20,34 +21,51 @@ const WINDOW = `
   WHERE s.granularity = :granularity
   GROUP BY s.pair, s.venue`;
 
-/** The volume of one market in prior window k: the same counted candles, another range. */
-function priorVolume(k: number): string {
-  return `(SELECT total(p.volume) FROM series ps
-    JOIN counted p ON p.series = ps.id AND p.ts >= :start${k} AND p.ts < :end${k}
-    WHERE ps.granularity = :granularity AND ps.pair = m.pair AND ps.venue = m.venue)`;
+/**
+ * Per series (one market id of a pair on a venue), its volume in each prior window: each is one range of
+ * `counted` read through its key (series, ts) — cheaper than grouping the 7 windows' rows, which SQLite
+ * would sort. Node adds a venue's series up (spot and futures: SPEC §2).
+ */
+function priorsSql(prior: number): string {
+  const columns = ["s.pair", "s.venue"];
+  for (let k = 1; k <= prior; k++) {
+    columns.push(
+      `(SELECT total(volume) FROM counted WHERE series = s.id AND ts >= :start${k} AND ts < :end${k})`,
+    );
+  }
+  return `SELECT ${columns.join(", ")} FROM series s WHERE s.granularity = :granularity`;
 }
 
-/** The statement for `prior` prior windows: one row per market, its window's sums, then each prior volume. */
-function marketsSql(prior: number): string {
-  const columns = ["m.pair", "m.venue", "m.symbol", "m.volume", "m.notional", "m.candles"];
-  for (let k = 1; k <= prior; k++) columns.push(priorVolume(k));
-  return `SELECT ${columns.join(", ")} FROM (${WINDOW}) m`;
-}
+type Params = Record<string, string | number>;
+type MarketRow = [string, string, string, number, number, number];
+type PriorRow = [string, string, ...number[]];
 
-type MarketRow = [string, string, string, number, number, number, ...number[]];
+/** Each market's prior-window volumes, its series (spot, futures) added up. */
+function priorVolumes(rows: PriorRow[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const row of rows) {
+    const key = `${row[0]}\u0000${row[1]}`;
+    const volumes = row.slice(2) as number[];
+    const seen = out.get(key);
+    // Most markets are one series: only a venue with several is summed (exactly, as everywhere).
+    out.set(key, seen === undefined ? volumes : volumes.map((v, k) => exactSum([seen[k] ?? 0, v])));
+  }
+  return out;
+}
 
 /** The snapshot of `query`, through `statement` (the store's cache of prepared statements). */
 export function readSnapshot(statement: (sql: string) => Statement, query: SnapshotQuery): Snapshot {
   const windows = windowBounds(query);
   const prior = windows.length - 1;
-  const params: Record<string, string | number> = { granularity: query.granularity, max: Number.MAX_VALUE };
+  const params: Params = { granularity: query.granularity, max: Number.MAX_VALUE };
   windows.forEach((w, k) => {
     params[`start${k}`] = w.start;
     params[`end${k}`] = w.end;
   });
-  const rows = statement(marketsSql(prior)).raw().all(params) as MarketRow[];
+  const rows = statement(WINDOW).raw().all(params) as MarketRow[];
+  const priors = prior > 0 ? priorVolumes(statement(priorsSql(prior)).raw().all(params) as PriorRow[]) : null;
   const markets = rows.map(
-    ([pair, venue, symbol, volume, notional, candles, ...priors]): MarketAggregate => ({
+    ([pair, venue, symbol, volume, notional, candles]): MarketAggregate => ({
       pair,
       symbol,
       // The pair is `SYMBOL-BASE` of the very candles the symbol comes from (core/candles pairName).
@@ -56,7 +74,9 @@ export function readSnapshot(statement: (sql: string) => Statement, query: Snaps
       volume: bounded(volume),
       notional: bounded(notional),
       candles,
-      ...(prior > 0 ? { prior: priors.map(bounded) } : {}),
+      ...(priors
+        ? { prior: (priors.get(`${pair}\u0000${venue}`) ?? new Array<number>(prior).fill(0)).map(bounded) }
+        : {}),
     }),
   );
   markets.sort(compareMarkets);

@@ -17,8 +17,9 @@ import {
   rmSync,
   statSync,
 } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import Database from "better-sqlite3";
+import type DatabaseModule from "better-sqlite3";
 import { freshness } from "../core/freshness.js";
 import { intentDocument, normalisePost, postStates } from "../core/thread.js";
 import {
@@ -42,6 +43,13 @@ import type { LockInfo } from "./lease.js";
 import type { Check, HistoryQuery, PostedFields, RunRecord, Store } from "./port.js";
 import { PUBLISHED_OVER, postedChange } from "./posted.js";
 import { KEPT_RUNS, readRun, runDocument } from "./runs.js";
+
+/**
+ * better-sqlite3 is CommonJS: required, not imported, so that Node does not scan its source for named
+ * exports before every run (cjs-module-lexer: a few milliseconds of a dry run's start).
+ */
+const Database = createRequire(import.meta.url)("better-sqlite3") as typeof DatabaseModule;
+type Database = DatabaseModule.Database;
 
 export const DATABASE_FILE = "capbot.sqlite";
 
@@ -79,16 +87,16 @@ class EmbeddedStore implements Store {
   readonly kind = "embedded" as const;
 
   constructor(
-    private readonly db: Database.Database,
+    private readonly db: Database,
     private readonly dir: string,
     private readonly file: string,
     private readonly readonly: boolean,
   ) {}
 
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements = new Map<string, DatabaseModule.Statement>();
 
   /** A prepared statement, compiled once per connection. */
-  private statement(sql: string): Database.Statement {
+  private statement(sql: string): DatabaseModule.Statement {
     let prepared = this.statements.get(sql);
     if (prepared === undefined) {
       prepared = this.db.prepare(sql);
@@ -410,7 +418,7 @@ class EmbeddedStore implements Store {
  * writer may roll back: one read-write open restores the last committed state (what any writer would
  * do first), then the store is opened read-only as asked. Nothing new is ever written.
  */
-function openReadonly(file: string): Database.Database {
+function openReadonly(file: string): Database {
   const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 10_000 });
   try {
     db.pragma("user_version", { simple: true });
@@ -425,7 +433,7 @@ function openReadonly(file: string): Database.Database {
   return new Database(file, { readonly: true, fileMustExist: true, timeout: 10_000 });
 }
 
-function openDatabase(dir: string, file: string, readonly: boolean): Database.Database {
+function openDatabase(dir: string, file: string, readonly: boolean): Database {
   const problem = dataDirProblem(dir);
   if (problem !== null) throw new StoreError(problem);
   if (readonly) {
@@ -507,7 +515,7 @@ function notCapbotStore(file: string, notSqlite = false): StoreError {
   return new StoreError(`${file} is not a capbot store (${what}), and capbot never overwrites it: ${fix}.`);
 }
 
-function withSchema(db: Database.Database, file: string): Database.Database {
+function withSchema(db: Database, file: string): Database {
   try {
     migrate(db, file);
     return db;

@@ -21,6 +21,28 @@ describe("exact arithmetic", () => {
     );
   });
 
+  it("sums as the exact BigInt sum rounds, for any doubles: tiny, huge, of both signs, with cancellations", () => {
+    const reference = (values: number[]) => fromScaled(values.reduce((t, v) => t + toScaled(v), 0n));
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.constant(0.1)),
+          {
+            maxLength: 40,
+          },
+        ),
+        (values) => {
+          expect(exactSum(values)).toBe(reference(values));
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+    // Ties: halfway between two doubles, the parts below decide.
+    expect(exactSum([1, 2 ** -53, 2 ** -106])).toBe(reference([1, 2 ** -53, 2 ** -106]));
+    expect(exactSum([1, 2 ** -53, -(2 ** -106)])).toBe(1);
+    expect(exactSum([Number.MAX_VALUE, Number.MAX_VALUE, -Number.MAX_VALUE])).toBe(Number.MAX_VALUE);
+  });
+
   it("sums past the largest double are Infinity, for callers to bound", () => {
     expect(exactSum([Number.MAX_VALUE, Number.MAX_VALUE])).toBe(Number.POSITIVE_INFINITY);
   });
