@@ -34,10 +34,14 @@ function encodings(value: string): string[] {
   return [value, JSON.stringify(value).slice(1, -1), uri, rfc3986];
 }
 
-/** Shapes of credentials, whatever their value. Each keeps its name and replaces only the value. */
+/**
+ * Shapes of credentials, whatever their value. Each keeps its name and replaces only the value. A value
+ * never takes in a backslash, and its opening quote may be escaped (`\"`): the same text is scrubbed as
+ * it stands and inside a JSON string, and scrubbing never breaks an escape (the JSON stays JSON).
+ */
 const SHAPES: readonly [RegExp, string][] = [
   // OAuth 1.0a parameters, in a header (oauth_token="…") or a query (oauth_token=…).
-  [/\b(oauth_[a-z_]+)(\s*=\s*)("?)[^",&\s]+\3/gi, `$1$2$3${REDACTED}$3`],
+  [/\b(oauth_[a-z_]+)(\s*=\s*)(\\?"?)[^"\\,&\s]+/gi, `$1$2$3${REDACTED}`],
   // Authorization schemes followed by a credential.
   [/\b(Bearer|Basic|Bot)(\s+)[A-Za-z0-9._~+/=-]{8,}/g, `$1$2${REDACTED}`],
   // A Telegram bot token, in a Bot API URL (/bot123456:ABC…/) or alone.
@@ -45,10 +49,10 @@ const SHAPES: readonly [RegExp, string][] = [
   // A JSON Web Token (Bluesky session tokens).
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, REDACTED],
   // The password of a connection string (the user name stays: it helps to find the account).
-  [/\b(mongodb(?:\+srv)?:\/\/[^\s:@/]*):[^\s@/]*@/gi, `$1:${REDACTED}@`],
+  [/\b(mongodb(?:\+srv)?:\/\/[^\s:@/\\]*):[^\s@/\\]*@/gi, `$1:${REDACTED}@`],
   // A token or password given as a named field in JSON or a query ("access_token":"…", password=…).
   [
-    /("?\b(?:access_?token|refresh_?token|access_?jwt|refresh_?jwt|app_?password|password|client_secret)"?\s*[:=]\s*"?)[^",&\s}]+/gi,
+    /(\b(?:access_?token|refresh_?token|access_?jwt|refresh_?jwt|app_?password|password|client_secret)(?:\\?")?\s*[:=]\s*(?:\\?")?)[^"\\,&\s}]+/gi,
     `$1${REDACTED}`,
   ],
 ];

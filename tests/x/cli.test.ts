@@ -4,7 +4,7 @@
 // children print is searched for the fake secrets.
 
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -244,4 +244,90 @@ describe("capbot run → X (end to end)", () => {
     expect([ea.code, eb.code]).toEqual([0, 0]);
     expect(env.standIn.requestsOn("POST /2/tweets")).toHaveLength(1);
   });
+
+  it("§9 a proxy that echoes the request's headers: no key in stdout, stderr, the stored error, history, doctor or the step summary", async () => {
+    const summary = join(dir, "summary.md");
+    env.standIn.script("POST /2/tweets", { echo: 401, as: "json" });
+    env.standIn.script(
+      "GET /2/users/me",
+      { echo: 502, as: "html" },
+      { echo: 502, as: "html" },
+      { echo: 502, as: "html" },
+    );
+    const run = await cli(["run", "--json", "--as-of", AS_OF], { GITHUB_STEP_SUMMARY: summary });
+    expect(run.code).toBe(4);
+    expect(runJson(run)["error"]).toMatch(/X refused the keys/);
+    // The proxy did quote the keys: the test would be empty if it had not.
+    const sent = env.standIn.requestsOn("POST /2/tweets")[0]?.headers["authorization"] ?? "";
+    expect(sent).toContain(`oauth_consumer_key="${FAKE_KEYS.consumerKey}"`);
+    const doctor = await cli(["doctor"]);
+    const records = await cli(["history", "--json"]);
+    const outputs = [
+      run.stdout,
+      run.stderr,
+      doctor.stdout,
+      doctor.stderr,
+      records.stdout,
+      readFileSync(summary, "utf8"),
+    ];
+    for (const output of outputs) {
+      expect(leakedSecrets(output)).toEqual([]);
+      expect(output).not.toMatch(/oauth_(consumer_key|token|signature|nonce)=\\?"?[A-Za-z0-9%]/);
+    }
+    expect(JSON.parse(records.stdout)[0]).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/X refused the keys/),
+    });
+  });
+
+  it("§8a a run paused past its lease after its intent: the run that took over posts; the paused one wakes and posts nothing", async () => {
+    const paused = start(["run", "--json", "--as-of", AS_OF], { CAPBOT_FAILPOINT: "pause:after-intent" });
+    await stopped(paused.child);
+    // Its lease runs out while it sleeps (a VM freeze, a long GC): another run takes over and posts the pair.
+    expireLock(join(dir, "data"));
+    const other = runJson(await cli(["run", "--json", "--as-of", AS_OF]));
+    expect(other).toMatchObject({ status: "posted", pair: "BTC-USDT" });
+    paused.child.kill("SIGCONT");
+    const woken = await paused.exit;
+
+    expect(woken.code).toBe(4);
+    expect(runJson(woken)["error"]).toMatch(/lost its lock lease before posting to x/);
+    expect(env.standIn.requestsOn("POST /2/tweets")).toHaveLength(1);
+    const records = await history();
+    expect(records.filter((r) => r["status"] === "posted")).toHaveLength(1);
+    expect(records.find((r) => r["status"] === "failed")).toBeDefined();
+  });
+
+  it("§8a a run paused after its lease check, just before posting: the request that would post is never sent", async () => {
+    const paused = start(["run", "--json", "--as-of", AS_OF], { CAPBOT_FAILPOINT: "pause:before-publish" });
+    await stopped(paused.child);
+    expireLock(join(dir, "data"));
+    expect(runJson(await cli(["run", "--json", "--as-of", AS_OF]))["status"]).toBe("posted");
+    paused.child.kill("SIGCONT");
+    const woken = await paused.exit;
+
+    expect(woken.code).toBe(4);
+    expect(env.standIn.requestsOn("POST /2/tweets")).toHaveLength(1);
+  });
+
+  it("§8a a lock file from the far future does not stop the bot: it is treated as expired", async () => {
+    const lock = join(dir, "data", "capbot.lock");
+    writeFileSync(lock, '{"owner":"x","expiresAt":"2099-01-01T00:00:00Z"}');
+    const doctor = await cli(["doctor", "--as-of", AS_OF]);
+    expect(doctor.stdout).toMatch(
+      /lock: held by run x until 2099-01-01T00:00:00.000Z, more than one lease ahead: runs treat it as expired/,
+    );
+    const run = runJson(await cli(["run", "--json", "--as-of", AS_OF]));
+    expect(run["status"]).toBe("posted");
+  });
 });
+
+/** Resolves once the process has stopped itself (SIGSTOP at a failpoint): its state in /proc is T. */
+async function stopped(child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
+    if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("T")) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("the run never reached its failpoint");
+}

@@ -26,6 +26,8 @@ export interface Recorded {
   form: Record<string, Buffer> | null;
   /** Why the signature was refused, or null when it was good. */
   signatureProblem: string | null;
+  /** The request's headers as they arrived (an echoing proxy quotes them). */
+  headers: Record<string, string>;
 }
 
 export type Reply =
@@ -35,7 +37,12 @@ export type Reply =
   /** Close the connection without answering; with `act`, after doing what X would (e.g. storing the post). */
   | { drop: true; act?: boolean }
   /** Never answer (the client's timeout fires); with `act`, after doing what X would. */
-  | { hang: true; act?: boolean };
+  | { hang: true; act?: boolean }
+  /**
+   * A misconfigured proxy or a wrong base URL: an error of this status whose body quotes the request's
+   * URL and headers, Authorization included — as JSON with X's error fields, or as an HTML page.
+   */
+  | { echo: number; as: "json" | "html" };
 
 interface StoredPost {
   id: string;
@@ -204,6 +211,9 @@ export class XStandIn {
       json: contentType.includes("json") && raw.length > 0 ? JSON.parse(raw.toString("utf8")) : null,
       form: contentType.startsWith("multipart/form-data") ? parseMultipart(raw, contentType) : null,
       signatureProblem,
+      headers: Object.fromEntries(
+        Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]),
+      ),
     };
     this.requests.push(recorded);
     for (const w of this.waiters.filter((w) => w.route === recorded.route)) {
@@ -214,6 +224,7 @@ export class XStandIn {
 
     const scripted = this.scripts.get(recorded.route)?.shift();
     const reply = scripted ?? this.simulate(recorded);
+    if ("echo" in reply) return send(res, echoed(reply, recorded, req.url ?? ""));
     if ("drop" in reply || "hang" in reply) {
       if (reply.act) this.simulate(recorded);
       if ("drop" in reply) req.socket.destroy();
@@ -350,12 +361,31 @@ export function escapeLikeX(text: string): string {
 
 function send(res: ServerResponse, reply: Reply): void {
   if (!("status" in reply)) return;
-  const payload = reply.body === undefined ? "" : JSON.stringify(reply.body);
+  const payload =
+    reply.body === undefined ? "" : typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body);
   res.writeHead(reply.status, {
     "content-type": "application/json; charset=utf-8",
     ...(reply.headers ?? {}),
   });
   res.end(payload);
+}
+
+/** What an echoing proxy answers: the request line and every header, in JSON or in an HTML page. */
+function echoed(reply: { echo: number; as: "json" | "html" }, r: Recorded, url: string): Reply {
+  const quoted = [`${r.method} ${url}`, ...Object.entries(r.headers).map(([k, v]) => `${k}: ${v}`)].join(
+    "\n",
+  );
+  if (reply.as === "json") {
+    return {
+      status: reply.echo,
+      body: { title: "Proxy Error", detail: `upstream refused the request:\n${quoted}` },
+    };
+  }
+  return {
+    status: reply.echo,
+    body: `<html><body><h1>${reply.echo} Proxy Error</h1><pre>${quoted}</pre></body></html>`,
+    headers: { "content-type": "text/html" },
+  };
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
