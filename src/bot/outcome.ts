@@ -47,8 +47,9 @@ export function settle(result: RunResult, posts: PostOutcome[]): RunResult {
   };
   const posted = posts.filter((p) => p.status === "posted");
   const failed = posts.filter((p) => p.status === "failed" || p.status === "pending");
+  // With several publishers, each failure says where it happened.
   const failures = failed
-    .map((p) => (failed.length > 1 ? `${p.publisher}: ${p.error}` : (p.error ?? "")))
+    .map((p) => (posts.length > 1 ? `${p.publisher}: ${p.error}` : (p.error ?? "")))
     .join(" ");
   if (failed.length === 0 && posted.length > 0) return { ...settled, status: "posted", exitCode: EXIT.ok };
   if (failed.length > 0) {

@@ -547,6 +547,59 @@ export function describeStoreContract(
         expect(await store.acquireLock("run-b", 60_000, later(2_000))).toBe(true);
         await store.releaseLock("run-b");
       });
+
+      it("§8a the owner renews its lease while it holds it, and says who holds it until when", async () => {
+        expect(await store.acquireLock("run-a", 60_000, now)).toBe(true);
+        expect(await store.renewLock("run-a", 60_000, later(50_000))).toBe(true);
+        expect(await store.acquireLock("run-b", 60_000, later(100_000))).toBe(false);
+        expect(await store.lockInfo()).toMatchObject({ owner: "run-a", expiresAt: later(110_000) });
+        await store.releaseLock("run-a");
+        expect(await store.lockInfo()).toBeNull();
+      });
+
+      it("§8a a lease that ran out is lost, even if no one took it: renewing it fails", async () => {
+        expect(await store.acquireLock("run-a", 60_000, now)).toBe(true);
+        expect(await store.renewLock("run-a", 60_000, later(60_000))).toBe(false);
+        expect(await store.renewLock("run-b", 60_000, later(1_000))).toBe(false);
+        expect(await store.acquireLock("run-b", 60_000, later(60_001))).toBe(true);
+        expect(await store.renewLock("run-a", 60_000, later(60_002))).toBe(false);
+        await store.releaseLock("run-b");
+      });
+
+      it("§8a a lease more than one lease ahead (a clock jump, a hand-made lock) is taken over; one just within is not", async () => {
+        expect(await store.acquireLock("clock-jumped", 10 * 60_000, later(24 * 3_600_000))).toBe(true);
+        expect(await store.acquireLock("run-a", 10 * 60_000, now)).toBe(true);
+        await store.releaseLock("run-a");
+        // Within one lease and the clock tolerance (CLOCK_TOLERANCE_MS): a live run's lease, kept.
+        expect(await store.acquireLock("run-b", 60_000, later(60_000))).toBe(true);
+        expect(await store.acquireLock("run-a", 60_000, now)).toBe(false);
+        await store.releaseLock("run-b");
+      });
+
+      it("§8a recording: a post over this run's own pending intent, and a real post over a reconciler's failed or unknown", async () => {
+        const posted = { tweetId: "p-1", time: later(1_000), inReplyTo: null };
+        const own = await store.insertIntent({ ...intent("BTC-USDT", now), runId: "run-a" });
+        expect(await store.markPosted(own, posted, "run-b")).toBe("pending");
+        expect((await store.pendingIntents()).map((p) => p.id)).toEqual([own]);
+        expect(await store.markPosted(own, posted, "run-a")).toBe("pending");
+        expect((await store.history({ limit: 1 }))[0]).toMatchObject({ status: "posted", tweetId: "p-1" });
+
+        const failed = await store.insertIntent({ ...intent("ETH-USDT", now), runId: "run-a" });
+        await store.markFailed(failed, "reconciled by run-b: not found", undefined);
+        expect(await store.markPosted(failed, { ...posted, tweetId: "p-2" }, "run-a")).toBe("failed");
+        const record = (await store.history({ limit: 5 })).find((p) => p.id === failed);
+        expect(record).toMatchObject({ status: "posted", tweetId: "p-2", error: null });
+
+        const unknown = await store.insertIntent({ ...intent("SOL-USDT", now), runId: "run-a" });
+        await store.markUnknown(unknown, "cannot tell");
+        expect(await store.markPosted(unknown, { ...posted, tweetId: "p-3" }, "run-a")).toBe("unknown");
+        // A definite failure never overwrites a post.
+        await store.markFailed(unknown, "too late", "run-a");
+        expect((await store.history({ limit: 5 })).find((p) => p.id === unknown)).toMatchObject({
+          status: "posted",
+        });
+        expect(await store.markPosted("000000000000000000000000", posted)).toBeNull();
+      });
     });
 
     it.skipIf(options.clears === false)("clear removes every candle and post", async () => {

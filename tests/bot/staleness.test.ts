@@ -6,12 +6,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runCycle } from "../src/bot.js";
-import { loadConfig } from "../src/config.js";
-import { createLogger } from "../src/log.js";
-import { createLocalPublisher } from "../src/publish/local.js";
-import { openEmbeddedStore } from "../src/store/embedded.js";
-import type { Store } from "../src/store/port.js";
+import { runCycle } from "../../src/bot.js";
+import { loadConfig } from "../../src/config.js";
+import { createLogger } from "../../src/log.js";
+import { createLocalPublisher } from "../../src/publish/local.js";
+import { openEmbeddedStore } from "../../src/store/embedded.js";
+import type { Store } from "../../src/store/port.js";
 
 const HOUR = 3_600_000;
 const NEWEST = new Date("2026-03-02T09:00:00Z");
