@@ -129,6 +129,7 @@ export function durationOrOff(minMs: number, maxMs: number): Kind<number | null>
 }
 
 function human(ms: number): string {
+  if (ms === 0) return "0s";
   if (ms % DAY_MS === 0) return `${ms / DAY_MS}d`;
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
