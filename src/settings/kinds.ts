@@ -147,24 +147,38 @@ export const onOff: Kind<boolean> = {
   },
 };
 
-/** An https:// URL without credentials, query or fragment; returned without a trailing slash. */
-export const httpsUrl: Kind<string> = {
-  describe: "https:// URL",
-  parse(value) {
-    const expected = "must be an https:// URL like https://example.com";
-    const t = textOf(value, expected);
-    let url: URL;
-    try {
-      url = new URL(t);
-    } catch {
-      throw new Invalid(expected);
-    }
-    if (url.protocol !== "https:" || url.username || url.password || url.search || url.hash) {
-      throw new Invalid(`${expected}, without user, password, query or fragment`);
-    }
-    return t.replace(/\/+$/, "");
-  },
-};
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * An https:// URL without credentials, query or fragment; returned without a trailing slash. With
+ * `loopbackHttp`, plain http:// is accepted for this machine only (a local server: nothing leaves it).
+ */
+function webUrl(loopbackHttp: boolean): Kind<string> {
+  const expected = loopbackHttp
+    ? "must be an https:// URL like https://example.com (or http:// on this machine, like http://127.0.0.1:8081)"
+    : "must be an https:// URL like https://example.com";
+  return {
+    describe: loopbackHttp ? "https:// URL (http:// on this machine)" : "https:// URL",
+    parse(value) {
+      const t = textOf(value, expected);
+      let url: URL;
+      try {
+        url = new URL(t);
+      } catch {
+        throw new Invalid(expected);
+      }
+      const secure =
+        url.protocol === "https:" || (loopbackHttp && url.protocol === "http:" && LOOPBACK.has(url.hostname));
+      if (!secure || url.username || url.password || url.search || url.hash) {
+        throw new Invalid(`${expected}, without user, password, query or fragment`);
+      }
+      return t.replace(/\/+$/, "");
+    },
+  };
+}
+
+export const httpsUrl: Kind<string> = webUrl(false);
+export const localOrHttpsUrl: Kind<string> = webUrl(true);
 
 /** A comma list of names from `allowed`, without repeats (an array in the config file). */
 export function list<T extends string>(allowed: readonly T[]): Kind<T[]> {

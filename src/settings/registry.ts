@@ -14,6 +14,7 @@ import {
   integer,
   type Kind,
   list,
+  localOrHttpsUrl,
   onOff,
   percent,
   port,
@@ -349,10 +350,10 @@ export const SETTINGS = {
   telegramApiBaseUrl: setting({
     env: ["TELEGRAM_API_BASE_URL"],
     file: "telegramApiBaseUrl",
-    kind: httpsUrl,
+    kind: localOrHttpsUrl,
     shown: "https://api.telegram.org",
     group: "Telegram",
-    meaning: "the Bot API root",
+    meaning: "the Bot API root (a local Bot API server may be plain http:// on this machine)",
   }),
 
   rankBy: setting({
