@@ -6,6 +6,7 @@
 // The adapter says what a failure is (classify) and how it may be followed (next); this loop decides.
 
 import { LeaseLostError } from "../errors.js";
+import type { Logger } from "../log.js";
 
 export interface RetryPolicy {
   /** Attempts in all (1 = no retry). */
@@ -66,6 +67,31 @@ export interface Attempts<F> {
   before?: () => Promise<void>;
   /** Told of every wait before a retry, for the logs. */
   onWait?: (wait: { attempt: number; waitMs: number; failure: F; rateLimited: boolean }) => void;
+}
+
+/**
+ * The log line of every wait before a retry, the same for every network: the rate limit's reset when it
+ * is one, else the failure that is being retried.
+ */
+export function logWaits<F extends { said: string }>(
+  logger: Logger,
+  network: string,
+  action: string,
+): NonNullable<Attempts<F>["onWait"]> {
+  return ({ attempt, waitMs, failure, rateLimited }) => {
+    if (rateLimited) {
+      const resetAt = (failure as { resetAt?: Date | null }).resetAt?.toISOString();
+      logger.warn(
+        { action, attempt, waitMs, resetAt },
+        `${network} rate limit reached; waiting for its reset`,
+      );
+    } else {
+      logger.warn(
+        { action, attempt, delayMs: waitMs, reason: failure.said },
+        `${network} call failed; retrying`,
+      );
+    }
+  };
 }
 
 /** Reset times have one-second resolution: waiting a little past them avoids a second 429. */

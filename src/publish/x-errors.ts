@@ -4,6 +4,7 @@
 // Nothing here keeps the thrown object: it carries the signed request, whose headers hold key material.
 
 import { formatSeconds } from "../core/duration.js";
+import { connectionFailure, systemErrorCode } from "./connection.js";
 
 export type XFailure =
   /** 429. `resetAt` is when the exhausted limit frees up, when X said. */
@@ -22,9 +23,6 @@ export type XFailure =
 
 export const SETTINGS_OF_KEYS =
   "TW_CONSUMER_KEY, TW_CONSUMER_KEY_SECRET, TW_ACCESS_TOKEN and TW_ACCESS_TOKEN_SECRET";
-
-const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
-const TLS_CODES = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_TLS_|ERR_SSL_)/;
 
 /** Reads a twitter-api-v2 error; null when `err` is not one (a bug, to be rethrown as it is). */
 export function classifyXError(err: unknown, timeoutMs: number): XFailure | null {
@@ -47,29 +45,13 @@ function requestCause(err: object): unknown {
 }
 
 function fromRequestError(cause: unknown, timeoutMs: number): XFailure {
-  const code = typeof cause === "object" && cause !== null ? (cause as { code?: unknown }).code : undefined;
+  const failure = connectionFailure(systemErrorCode(cause));
+  // twitter-api-v2 reports its own timeout by message, with no code.
   const message = cause instanceof Error ? cause.message : "";
-  if (typeof code === "string" && TLS_CODES.test(code)) {
-    return {
-      kind: "network",
-      said: `its TLS certificate was not trusted (${code})`,
-      maybeSent: false,
-      retry: false,
-    };
+  if (failure.maybeSent && message === "Request timeout.") {
+    return { ...failure, said: `no answer within ${formatSeconds(timeoutMs)}` };
   }
-  if (typeof code === "string" && NOT_SENT_CODES.has(code)) {
-    return { kind: "network", said: `it could not be reached (${code})`, maybeSent: false, retry: true };
-  }
-  if (message === "Request timeout.") {
-    return {
-      kind: "network",
-      said: `no answer within ${formatSeconds(timeoutMs)}`,
-      maybeSent: true,
-      retry: true,
-    };
-  }
-  const what = typeof code === "string" ? code : "connection closed";
-  return { kind: "network", said: `the connection broke (${what})`, maybeSent: true, retry: true };
+  return failure;
 }
 
 function fromResponse(err: { code?: unknown; data?: unknown; headers?: unknown }): XFailure {

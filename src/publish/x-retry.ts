@@ -2,7 +2,7 @@
 // retried and how (x-errors.ts reads them), and the one sentence a person reads when retrying is over.
 
 import type { Logger } from "pino";
-import { GaveUp, type GiveUpCause, type Next, type RetryPolicy, withRetries } from "./retry.js";
+import { GaveUp, type GiveUpCause, logWaits, type Next, type RetryPolicy, withRetries } from "./retry.js";
 import { classifyXError, describeFailure, type XFailure } from "./x-errors.js";
 
 /** The last failure of a call to X once retrying is over. */
@@ -63,14 +63,7 @@ export async function callX<T>(
       classify: classifyXError,
       next: nextAfter,
       ...(options.before ? { before: options.before } : {}),
-      onWait: ({ attempt, waitMs, failure, rateLimited }) => {
-        if (rateLimited) {
-          const resetAt = failure.kind === "rate-limited" ? failure.resetAt?.toISOString() : undefined;
-          logger.warn({ action, attempt, waitMs, resetAt }, "X rate limit reached; waiting for its reset");
-        } else {
-          logger.warn({ action, attempt, delayMs: waitMs, reason: failure.said }, "X call failed; retrying");
-        }
-      },
+      onWait: logWaits(logger, "X", action),
     });
   } catch (err) {
     if (err instanceof GaveUp) {

@@ -3,7 +3,7 @@
 
 import type { AtpAgent } from "@atproto/api";
 import type { Logger } from "pino";
-import { GaveUp, type GiveUpCause, type Next, type RetryPolicy, withRetries } from "../retry.js";
+import { GaveUp, type GiveUpCause, logWaits, type Next, type RetryPolicy, withRetries } from "../retry.js";
 import type { Session } from "./client.js";
 import { type BlueskyFailure, classifyBlueskyError, describeFailure } from "./errors.js";
 
@@ -78,20 +78,7 @@ export async function callBluesky<T>(
       classify: classifyBlueskyError,
       next: nextAfter,
       ...(options.before ? { before: options.before } : {}),
-      onWait: ({ attempt, waitMs, failure, rateLimited }) => {
-        if (rateLimited) {
-          const resetAt = failure.kind === "rate-limited" ? failure.resetAt?.toISOString() : undefined;
-          logger.warn(
-            { action, attempt, waitMs, resetAt },
-            "Bluesky rate limit reached; waiting for its reset",
-          );
-        } else {
-          logger.warn(
-            { action, attempt, delayMs: waitMs, reason: failure.said },
-            "Bluesky call failed; retrying",
-          );
-        }
-      },
+      onWait: logWaits(logger, "Bluesky", action),
     });
   } catch (err) {
     if (err instanceof GaveUp) {

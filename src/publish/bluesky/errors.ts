@@ -6,6 +6,7 @@
 
 import { formatSeconds } from "../../core/duration.js";
 import { scrub } from "../../secrets.js";
+import { connectionFailure, systemErrorCode } from "../connection.js";
 
 export type BlueskyFailure = Failure & {
   /** The login before the action failed, not the action. */
@@ -106,9 +107,6 @@ function whatItSaid(e: XrpcErrorLike): string {
   return clean ? `${e.status} ${clean}` : `HTTP ${e.status}`;
 }
 
-const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
-const TLS_CODES = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_TLS_|ERR_SSL_)/;
-
 /** fetch's failures arrive wrapped: XRPCError → TypeError("fetch failed") → the socket's error. */
 function causes(err: unknown): unknown[] {
   const chain: unknown[] = [];
@@ -131,26 +129,7 @@ function fromConnection(err: XrpcErrorLike, timeoutMs: number): Extract<Failure,
       retry: true,
     };
   }
-  const code = chain
-    .map((e) => (e as { code?: unknown }).code)
-    .find((c): c is string => typeof c === "string");
-  if (code !== undefined && TLS_CODES.test(code)) {
-    return {
-      kind: "network",
-      said: `its TLS certificate was not trusted (${code})`,
-      maybeSent: false,
-      retry: false,
-    };
-  }
-  if (code !== undefined && NOT_SENT_CODES.has(code)) {
-    return { kind: "network", said: `it could not be reached (${code})`, maybeSent: false, retry: true };
-  }
-  return {
-    kind: "network",
-    said: `the connection broke (${code ?? "connection closed"})`,
-    maybeSent: true,
-    retry: true,
-  };
+  return connectionFailure(systemErrorCode(err));
 }
 
 /** `ratelimit-reset` (epoch seconds), as a PDS sends it with every answer. */

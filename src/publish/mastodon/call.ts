@@ -3,7 +3,7 @@
 // over — naming the setting or the token's scope to change when that is what it takes.
 
 import type { Logger } from "pino";
-import { GaveUp, type GiveUpCause, type Next, type RetryPolicy, withRetries } from "../retry.js";
+import { GaveUp, type GiveUpCause, logWaits, type Next, type RetryPolicy, withRetries } from "../retry.js";
 import { type MastoClient, type MastodonClient, type RequestMeta, requestMeta } from "./client.js";
 import { classifyMastodonError, type MastodonFailure } from "./errors.js";
 
@@ -96,20 +96,7 @@ export function caller(client: () => Promise<MastodonClient>, policy: RetryPolic
         classify: classifyMastodonError,
         next: nextAfter,
         ...(options.before ? { before: options.before } : {}),
-        onWait: ({ attempt, waitMs, failure, rateLimited }) => {
-          if (rateLimited) {
-            const resetAt = failure.kind === "rate-limited" ? failure.resetAt?.toISOString() : undefined;
-            logger.warn(
-              { action: action.doing, attempt, waitMs, resetAt },
-              "Mastodon rate limit reached; waiting for its reset",
-            );
-          } else {
-            logger.warn(
-              { action: action.doing, attempt, delayMs: waitMs, reason: failure.said },
-              "Mastodon call failed; retrying",
-            );
-          }
-        },
+        onWait: logWaits(logger, "Mastodon", action.doing),
       });
     } catch (err) {
       if (!(err instanceof GaveUp)) throw err;

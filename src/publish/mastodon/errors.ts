@@ -14,6 +14,7 @@
 
 import { formatSeconds } from "../../core/duration.js";
 import { scrub } from "../../secrets.js";
+import { connectionFailure, systemErrorCode } from "../connection.js";
 
 export type MastodonFailure =
   /** 429. `resetAt` from X-RateLimit-Reset, when the instance sent it. */
@@ -31,15 +32,6 @@ export type MastodonFailure =
   /** Any other 4xx: the instance understood and said no (404 on a reply: the status replied to is gone). */
   | { kind: "refused"; status: number; said: string };
 
-const NOT_SENT_CODES = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "UND_ERR_CONNECT_TIMEOUT",
-]);
-const TLS_CODES = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_TLS_|ERR_SSL_)/;
 const NOT_API =
   "it answered with something other than the API's JSON (an HTML error page, often from a proxy)";
 
@@ -69,33 +61,7 @@ export function classifyMastodonError(err: unknown, timeoutMs: number): Mastodon
 }
 
 function fromFetchFailure(cause: unknown): MastodonFailure {
-  const code = errorCode(cause);
-  if (code !== null && TLS_CODES.test(code)) {
-    return {
-      kind: "network",
-      said: `its TLS certificate was not trusted (${code})`,
-      maybeSent: false,
-      retry: false,
-    };
-  }
-  if (code !== null && NOT_SENT_CODES.has(code)) {
-    return { kind: "network", said: `it could not be reached (${code})`, maybeSent: false, retry: true };
-  }
-  return {
-    kind: "network",
-    said: `the connection broke (${code ?? "closed"})`,
-    maybeSent: true,
-    retry: true,
-  };
-}
-
-/** A socket or DNS error's code; Node reports several addresses' refusals as one AggregateError. */
-function errorCode(cause: unknown): string | null {
-  if (typeof cause !== "object" || cause === null) return null;
-  const code = (cause as { code?: unknown }).code;
-  if (typeof code === "string") return code;
-  const first = (cause as { errors?: unknown }).errors;
-  return Array.isArray(first) ? errorCode(first[0]) : null;
+  return connectionFailure(systemErrorCode(cause));
 }
 
 function fromHttpError(

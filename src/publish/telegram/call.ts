@@ -10,7 +10,7 @@
 
 import type { Api } from "grammy";
 import type { Logger } from "pino";
-import { GaveUp, type GiveUpCause, type Next, type RetryPolicy, withRetries } from "../retry.js";
+import { GaveUp, type GiveUpCause, logWaits, type Next, type RetryPolicy, withRetries } from "../retry.js";
 import { type ApiSignal, type TelegramClient, TelegramRequestError } from "./client.js";
 import { describeFailure, type TelegramFailure } from "./errors.js";
 
@@ -61,15 +61,7 @@ export function telegramCall(
         classify: (err) => (err instanceof TelegramRequestError ? err.failure : null),
         next: (failure) => nextAfter(failure, options.sends === true, policy.now),
         ...(options.before ? { before: options.before } : {}),
-        onWait: ({ attempt, waitMs, failure, rateLimited }) => {
-          const action = options.action;
-          if (rateLimited) logger.warn({ action, attempt, waitMs }, "Telegram rate limit reached; waiting");
-          else
-            logger.warn(
-              { action, attempt, delayMs: waitMs, reason: failure.said },
-              "Telegram call failed; retrying",
-            );
-        },
+        onWait: logWaits(logger, "Telegram", options.action),
       });
     } catch (err) {
       if (!(err instanceof GaveUp)) throw err;

@@ -6,6 +6,7 @@
 
 import { formatSeconds } from "../../core/duration.js";
 import { scrub } from "../../secrets.js";
+import { connectionFailure, systemErrorCode } from "../connection.js";
 
 export type TelegramFailure =
   /** 429: Telegram took nothing; `retryAfterS` is how long it asks to wait, when it said. */
@@ -47,9 +48,6 @@ export const CHAT_FIX =
   "Check TELEGRAM_CHAT_ID: the channel's public @name, or its numeric id (-100… for a channel), and that the bot was added to it.";
 export const RIGHTS_FIX =
   "Add the bot to the channel as an administrator allowed to post messages (channel settings → Administrators → Add Admin).";
-
-const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
-const TLS_CODES = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_TLS_|ERR_SSL_)/;
 
 /**
  * Reads what grammY threw for one request; null when `err` is neither a Bot API refusal nor a network
@@ -120,34 +118,7 @@ function fromPage(page: NotBotApiAnswer): TelegramFailure {
 
 /** What Node's fetch threw: only the error code is read, never a message. */
 function fromConnection(cause: unknown): TelegramFailure {
-  const code = codeOf(cause);
-  if (code !== null && TLS_CODES.test(code)) {
-    return {
-      kind: "network",
-      said: `its TLS certificate was not trusted (${code})`,
-      maybeSent: false,
-      retry: false,
-    };
-  }
-  if (code !== null && NOT_SENT_CODES.has(code)) {
-    return { kind: "network", said: `it could not be reached (${code})`, maybeSent: false, retry: true };
-  }
-  return {
-    kind: "network",
-    said: `the connection broke (${code ?? "closed"})`,
-    maybeSent: true,
-    retry: true,
-  };
-}
-
-/** The system error code of a fetch failure: on the error, its cause, or the first of an AggregateError. */
-function codeOf(err: unknown): string | null {
-  for (let e = err, depth = 0; typeof e === "object" && e !== null && depth < 4; depth++) {
-    const { code, cause, errors } = e as { code?: unknown; cause?: unknown; errors?: unknown };
-    if (typeof code === "string") return code;
-    e = cause ?? (Array.isArray(errors) ? errors[0] : undefined);
-  }
-  return null;
+  return connectionFailure(systemErrorCode(cause));
 }
 
 function seconds(value: unknown): number | null {
