@@ -1,19 +1,17 @@
 // Configuration (SPEC §9): flags > environment > .env > config file > defaults, read and validated once
 // into one typed Config. Every setting is defined once, in src/settings/registry.ts; every one that is
-// set is checked, used on this path or not. A bad setting is a ConfigError that names the setting and
-// where it came from — never its value, which may be a secret.
+// set is checked, used on this path or not (src/settings/values.ts); the networks' rules are in
+// src/settings/networks.ts. A bad setting is a ConfigError that names the setting and where it came
+// from — never its value, which may be a secret.
 
 import { resolve } from "node:path";
-import { formatDuration } from "./core/duration.js";
-import { NETWORKS, type Network, PUBLISHER_NAMES, type PublisherName, type RankBy } from "./core/types.js";
+import type { PublisherName, RankBy } from "./core/types.js";
 import { ConfigError } from "./errors.js";
 import type { LogFormat, LogLevel } from "./log.js";
 import type { RequestSettings } from "./publish/retry.js";
-import { parseDotEnv } from "./settings/dotenv.js";
-import { readSettingsFile } from "./settings/files.js";
 import { parseInstant } from "./settings/instant.js";
-import { Invalid } from "./settings/kinds.js";
-import { SETTINGS, type Setting, type SettingName, type ValueOf } from "./settings/registry.js";
+import { budgets, checkLease, choosePublishers, networkSettings } from "./settings/networks.js";
+import { Values } from "./settings/values.js";
 import { credentialsOf, mongoUri } from "./store/mongo-uri.js";
 
 export interface MongoSettings {
@@ -105,38 +103,10 @@ export interface Config {
   pair: string | null;
 }
 
-/** Where a setting's value came from, so an error can say where to look. */
-type Source = "flag" | "environment" | ".env" | "config file";
-
-interface Raw {
-  value: unknown;
-  source: Source;
-  /** The name a person set: `--top`, `CAPBOT_PUBLISHER`, `top (config file)`. */
-  name: string;
-}
-
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
 }
-
-/** The X default budget: the free tier's 17 posts a day (SPEC §8a). */
-const X_FREE_TIER_POSTS = 17;
-
-/** The settings each network needs all of; a partial set is a mistake worth stopping for. */
-const CREDENTIALS: Readonly<Record<Network, readonly SettingName[]>> = {
-  x: ["consumerKey", "consumerSecret", "accessToken", "accessSecret"],
-  bluesky: ["blueskyIdentifier", "blueskyAppPassword"],
-  mastodon: ["mastodonUrl", "mastodonAccessToken"],
-  telegram: ["telegramBotToken", "telegramChatId"],
-};
-
-const NETWORK_LABEL: Readonly<Record<Network, string>> = {
-  x: "X",
-  bluesky: "Bluesky",
-  mastodon: "Mastodon",
-  telegram: "Telegram",
-};
 
 export function loadConfig(flags: Record<string, unknown>, options: LoadOptions = {}): Config {
   const cwd = options.cwd ?? process.cwd();
@@ -206,115 +176,6 @@ export function secretValues(config: Config): string[] {
   return out.filter((s) => s.length > 0);
 }
 
-/** Every setting's raw value by precedence, parsed through its kind; errors name the setting. */
-class Values {
-  private readonly dotenv: Record<string, string>;
-  private readonly file: Record<string, unknown>;
-  private readonly parsed = new Map<SettingName, unknown>();
-
-  constructor(
-    private readonly flags: Record<string, unknown>,
-    private readonly env: NodeJS.ProcessEnv,
-    cwd: string,
-  ) {
-    const dotenvPath = resolve(cwd, ".env");
-    const dotenvText = readSettingsFile(dotenvPath, `The .env file ${dotenvPath}`);
-    this.dotenv = dotenvText === null ? {} : parseDotEnv(dotenvText, dotenvPath);
-    this.file = readConfigFile(flags, env, this.dotenv, cwd);
-  }
-
-  raw(name: SettingName): Raw | null {
-    const s: Setting<unknown> = SETTINGS[name];
-    if (s.flag !== undefined) {
-      const v = this.flags[s.flag];
-      if (v !== undefined && v !== null && v !== "")
-        return { value: v, source: "flag", name: flagName(s.flag) };
-    }
-    // An empty variable counts as unset: GitHub Actions passes a missing secret as "".
-    for (const env of s.env) {
-      const v = this.env[env];
-      if (v !== undefined && v.trim() !== "") return { value: v, source: "environment", name: env };
-    }
-    for (const env of s.env) {
-      const v = this.dotenv[env];
-      if (v !== undefined && v.trim() !== "") return { value: v, source: ".env", name: env };
-    }
-    if (s.file !== undefined && this.file[s.file] !== undefined) {
-      return { value: this.file[s.file], source: "config file", name: `${s.file} (config file)` };
-    }
-    return null;
-  }
-
-  has(name: SettingName): boolean {
-    return this.raw(name) !== null;
-  }
-
-  /** The parsed value, or undefined when the setting is not set. */
-  get<N extends SettingName>(name: N): ValueOf<N> | undefined {
-    if (this.parsed.has(name)) return this.parsed.get(name) as ValueOf<N>;
-    const raw = this.raw(name);
-    if (raw === null) return undefined;
-    let value: unknown;
-    try {
-      value = (SETTINGS[name] as Setting<unknown>).kind.parse(raw.value);
-    } catch (err) {
-      if (!(err instanceof Invalid)) throw err;
-      throw new ConfigError(`${raw.name} ${err.message} (set in the ${raw.source}).`);
-    }
-    this.parsed.set(name, value);
-    return value as ValueOf<N>;
-  }
-
-  /** A setting of a path not taken is still checked: a typo should not wait for the day that path is. */
-  checkEverySetValue(): void {
-    for (const name of Object.keys(SETTINGS) as SettingName[]) this.get(name);
-  }
-
-  /** The documented environment name of a setting (for messages about settings that are not set). */
-  envName(name: SettingName): string {
-    return SETTINGS[name].env[0] ?? name;
-  }
-}
-
-function flagName(key: string): string {
-  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-}
-
-function readConfigFile(
-  flags: Record<string, unknown>,
-  env: NodeJS.ProcessEnv,
-  dotenv: Record<string, string>,
-  cwd: string,
-): Record<string, unknown> {
-  const fromFlag = typeof flags["config"] === "string" && flags["config"].trim() !== "";
-  const named = fromFlag ? String(flags["config"]) : (env["CAPBOT_CONFIG"] ?? dotenv["CAPBOT_CONFIG"]);
-  const explicit = named !== undefined && named.trim() !== "";
-  const path = resolve(cwd, explicit ? named.trim() : "capbot.config.json");
-  const text = readSettingsFile(path, `The config file ${path}`);
-  if (text === null) {
-    if (explicit) {
-      throw new ConfigError(
-        `The config file named by ${fromFlag ? "--config" : "CAPBOT_CONFIG"} does not exist: ${path}.`,
-      );
-    }
-    return {};
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new ConfigError(`The config file ${path} is not valid JSON.`);
-  }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw new ConfigError(`The config file ${path} must hold one JSON object of settings.`);
-  }
-  const known = new Set(Object.values(SETTINGS).flatMap((s: Setting<unknown>) => (s.file ? [s.file] : [])));
-  for (const key of Object.keys(json)) {
-    if (!known.has(key)) throw new ConfigError(`The config file ${path} has an unknown setting: ${key}.`);
-  }
-  return json as Record<string, unknown>;
-}
-
 /** SPEC §9: MONGODB_URI, else mongodb+srv://USER:PASSWORD@ADDRESS (one definition: mongo-uri.ts). */
 function mongoSettings(values: Values): MongoSettings | null {
   const user = values.get("mongodbUser");
@@ -340,139 +201,6 @@ function mongoSettings(values: Values): MongoSettings | null {
     postsCollection: values.get("postsCollection") ?? "posts_db",
     serverSelectionTimeoutMs: values.get("mongodbTimeout") ?? 10_000,
   };
-}
-
-/** The credentials of a network that are not set; empty when all are, or when none is. */
-function missingCredentials(values: Values, network: Network): { set: boolean; missing: string[] } {
-  const names = CREDENTIALS[network];
-  const missing = names.filter((n) => !values.has(n)).map((n) => values.envName(n));
-  return { set: missing.length < names.length, missing };
-}
-
-/**
- * SPEC §9: CAPBOT_PUBLISHERS, else every network whose credentials are all set, else local. A partial
- * set of a network's credentials is an error (never a silent fallback), and so is a named network
- * without its credentials.
- */
-function choosePublishers(values: Values): PublisherName[] {
-  for (const network of NETWORKS) {
-    const { set, missing } = missingCredentials(values, network);
-    if (set && missing.length > 0) {
-      throw new ConfigError(
-        `Only some ${NETWORK_LABEL[network]} settings are set: also set ${missing.join(", ")}, or unset the others.`,
-      );
-    }
-  }
-  const named = values.get("publishers");
-  if (named !== undefined) {
-    const raw = values.raw("publishers");
-    for (const name of named) {
-      if (name === "local") continue;
-      const { missing } = missingCredentials(values, name);
-      if (missing.length > 0) {
-        throw new ConfigError(
-          `The ${NETWORK_LABEL[name]} publisher needs ${missing.join(", ")} (${raw?.name} names ${name}).`,
-        );
-      }
-    }
-    return PUBLISHER_NAMES.filter((p) => named.includes(p));
-  }
-  const configured = NETWORKS.filter((n) => missingCredentials(values, n).missing.length === 0);
-  return configured.length > 0 ? [...configured] : ["local"];
-}
-
-type NetworkSettings = Pick<Config, "x" | "bluesky" | "mastodon" | "telegram">;
-
-function networkSettings(values: Values, publishers: readonly PublisherName[]): NetworkSettings {
-  const requests: RequestSettings = {
-    timeoutMs: values.get("requestTimeout") ?? 15_000,
-    maxAttempts: values.get("maxAttempts") ?? 3,
-    maxRateLimitWaitMs: values.get("maxRateLimitWait") ?? 60_000,
-  };
-  const need = <T>(name: SettingName): T => values.get(name) as T;
-  return {
-    x: publishers.includes("x")
-      ? {
-          consumerKey: need("consumerKey"),
-          consumerSecret: need("consumerSecret"),
-          accessToken: need("accessToken"),
-          accessSecret: need("accessSecret"),
-          baseUrl: values.get("xApiBaseUrl") ?? "https://api.x.com",
-          timeoutMs: values.get("xTimeout") ?? 15_000,
-          maxAttempts: values.get("xMaxAttempts") ?? 3,
-          maxRateLimitWaitMs: values.get("xMaxRateLimitWait") ?? 60_000,
-        }
-      : null,
-    bluesky: publishers.includes("bluesky")
-      ? {
-          ...requests,
-          identifier: need("blueskyIdentifier"),
-          appPassword: need("blueskyAppPassword"),
-          service: values.get("blueskyService") ?? "https://bsky.social",
-        }
-      : null,
-    mastodon: publishers.includes("mastodon")
-      ? { ...requests, url: need("mastodonUrl"), accessToken: need("mastodonAccessToken") }
-      : null,
-    telegram: publishers.includes("telegram")
-      ? {
-          ...requests,
-          botToken: need("telegramBotToken"),
-          chatId: need("telegramChatId"),
-          apiBaseUrl: values.get("telegramApiBaseUrl") ?? "https://api.telegram.org",
-        }
-      : null,
-  };
-}
-
-/** The first backoff between attempts (publish/retry.ts); each next one doubles. */
-const BACKOFF_BASE_MS = 1_000;
-/** retry.ts waits this much past a rate limit's reset. */
-const RESET_MARGIN_MS = 1_000;
-
-/** One request with all its attempts, timeouts and waits between them, at worst. */
-function worstRequestMs(r: RequestSettings): number {
-  let total = r.maxAttempts * r.timeoutMs;
-  for (let attempt = 1; attempt < r.maxAttempts; attempt++) {
-    total += Math.max(BACKOFF_BASE_MS * 2 ** (attempt - 1), r.maxRateLimitWaitMs + RESET_MARGIN_MS);
-  }
-  return total;
-}
-
-/**
- * SPEC §8a: a publish must end well inside the lease. Each publish gets half the lease (its deadline
- * cuts any attempt or wait that would pass it); a lease so short that even one request, with its
- * attempts, timeouts and rate-limit waits, could outlast that half is refused, naming the settings.
- */
-function checkLease(values: Values, networks: NetworkSettings, leaseMs: number): void {
-  const budgetMs = leaseMs / 2;
-  const named: Record<Network, string> = {
-    x: "X_TIMEOUT, X_MAX_ATTEMPTS and X_MAX_RATE_LIMIT_WAIT",
-    bluesky: "CAPBOT_REQUEST_TIMEOUT, CAPBOT_MAX_ATTEMPTS and CAPBOT_MAX_RATE_LIMIT_WAIT",
-    mastodon: "CAPBOT_REQUEST_TIMEOUT, CAPBOT_MAX_ATTEMPTS and CAPBOT_MAX_RATE_LIMIT_WAIT",
-    telegram: "CAPBOT_REQUEST_TIMEOUT, CAPBOT_MAX_ATTEMPTS and CAPBOT_MAX_RATE_LIMIT_WAIT",
-  };
-  for (const network of NETWORKS) {
-    const settings = networks[network];
-    if (settings === null) continue;
-    const worst = worstRequestMs(settings);
-    if (worst > budgetMs) {
-      const lease = values.raw("lockLease")?.name ?? "CAPBOT_LOCK_LEASE";
-      throw new ConfigError(
-        `${lease} is too short for ${NETWORK_LABEL[network]}: one request with ${named[network]} could take ${formatDuration(worst)}, and a publish must end within half the lease. Raise ${lease} or lower those settings.`,
-      );
-    }
-  }
-}
-
-function budgets(values: Values): Record<PublisherName, number | null> {
-  const set = values.get("maxPostsPerDay") ?? {};
-  const out = {} as Record<PublisherName, number | null>;
-  for (const name of PUBLISHER_NAMES) {
-    const given = set[name];
-    out[name] = given !== undefined ? given : name === "x" ? X_FREE_TIER_POSTS : null;
-  }
-  return out;
 }
 
 function logFormat(setting: "json" | "pretty" | "auto"): LogFormat {
