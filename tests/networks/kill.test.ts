@@ -1,0 +1,145 @@
+// Issue 14 end to end, SPEC §8 "exactly once" on each network: `capbot run` (the built CLI) with X,
+// Bluesky, Mastodon and Telegram configured is killed with SIGKILL between a network's acceptance of
+// the post and the record of it — either while the network holds its answer (it has acted; capbot has
+// not heard), or at the failpoint just after the publish returned (`kill:after-publish@n`, the n-th
+// publisher). After the dead run's lease is made to run out, the next run reconciles the pending intent
+// — Bluesky finds the record under the key derived from the intent, Mastodon the status by its
+// Idempotency-Key, Telegram cannot be asked and says `unknown` — and the network holds exactly one post
+// for that intent: nothing was sent twice. The reconciled post is then the thread's tip (never an
+// `unknown` one), and no output carries a secret.
+
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { expireLock } from "../cli/helpers.js";
+import {
+  Bot,
+  hour,
+  leakedSecrets,
+  NETWORKS,
+  postOn,
+  resetStandIns,
+  type StandIns,
+  startStandIns,
+  stopStandIns,
+} from "./harness.js";
+
+let s: StandIns;
+let bot: Bot;
+const shown: string[] = [];
+
+beforeAll(async () => {
+  s = await startStandIns();
+});
+afterAll(() => stopStandIns(s));
+beforeEach(async () => {
+  resetStandIns(s);
+  bot = new Bot(s, shown);
+  await bot.importCandles();
+});
+afterEach(() => {
+  bot.dispose();
+  expect(leakedSecrets(s, shown.join("\n"))).toEqual([]);
+  shown.length = 0;
+});
+
+type Killed = "bluesky" | "mastodon" | "telegram";
+
+/** What each network holds of the intent's post after the kill, read from the stand-in. */
+const network = {
+  bluesky: {
+    route: "POST com.atproto.repo.createRecord",
+    received: () => s.bluesky.received("POST com.atproto.repo.createRecord"),
+    /** The one record, under the key capbot derived from the intent. */
+    only: () => {
+      const [post] = [...s.bluesky.posts.values()];
+      return {
+        id: post?.uri ?? "",
+        sends: s.bluesky.requestsOn("POST com.atproto.repo.createRecord").length,
+      };
+    },
+    count: () => s.bluesky.posts.size,
+  },
+  mastodon: {
+    route: "POST /api/v1/statuses",
+    received: () => s.mastodon.received("POST /api/v1/statuses"),
+    only: () => {
+      const [status] = [...s.mastodon.statuses.values()];
+      // Only requests with a text could make a status (the reconciler's look-up by key sends none).
+      const sends = s.mastodon.requestsOn("POST /api/v1/statuses").filter((r) => r.body["status"] !== "");
+      return { id: status?.id ?? "", sends: sends.length };
+    },
+    count: () => s.mastodon.statuses.size,
+  },
+  telegram: {
+    route: "sendPhoto",
+    received: () => s.telegram.received("sendPhoto"),
+    only: () => {
+      const [message] = s.telegram.messagesIn();
+      return { id: String(message?.message_id ?? ""), sends: s.telegram.requestsOn("sendPhoto").length };
+    },
+    count: () => s.telegram.messagesIn().length,
+  },
+} as const;
+
+/** The next run, after the dead run's lease ran out: it reconciles, then posts the next hour everywhere. */
+async function nextRun(killed: Killed): Promise<void> {
+  const dead = network[killed].only();
+  expect(dead.sends).toBe(1);
+  const before = await bot.history();
+  expect(before.find((h) => h.publisher === killed)).toMatchObject({ status: "pending", postId: null });
+
+  expireLock(bot.dataDir);
+  const { exit, result } = await bot.run(1);
+
+  expect(exit.code).toBe(0);
+  expect(result.status).toBe("posted");
+  // One post for the dead intent, one for the new run: the dead one was never sent again.
+  expect(network[killed].count()).toBe(2);
+  expect(network[killed].only().sends).toBe(2);
+  const reconciled = (await bot.history()).filter((h) => h.publisher === killed).at(-1);
+  if (killed === "telegram") {
+    expect(reconciled).toMatchObject({ status: "unknown", postId: null });
+    expect(postOn(result, "telegram").inReplyTo).toBeNull();
+  } else {
+    expect(reconciled).toMatchObject({
+      status: "posted",
+      postId: dead.id,
+      url: expect.stringMatching(/^https:/),
+    });
+    expect(postOn(result, killed).inReplyTo).toBe(dead.id);
+  }
+  expect([...s.bluesky.posts.values()].every((p) => p.replyProblem === null)).toBe(true);
+}
+
+describe("kill -9 between a network's acceptance and the record (end to end)", () => {
+  it.each(["bluesky", "mastodon", "telegram"] as const)(
+    "§8 %s has acted and holds its answer when the run dies: reconciled, one post for the intent",
+    async (killed) => {
+      s[killed].script(network[killed].route, { hang: true, act: true });
+      const dying = bot.start(["run", "--json", "--as-of", hour(0)]);
+      await network[killed].received();
+      dying.child.kill("SIGKILL");
+      expect((await dying.exit).signal).toBe("SIGKILL");
+
+      await nextRun(killed);
+    },
+  );
+
+  it.each([
+    ["bluesky", 2],
+    ["mastodon", 3],
+    ["telegram", 4],
+  ] as const)(
+    "§8 %s answered and the run dies before recording it (kill:after-publish@%i): reconciled, one post for the intent",
+    async (killed, nth) => {
+      const died = await bot.cli(["run", "--json", "--as-of", hour(0)], {
+        CAPBOT_FAILPOINT: `kill:after-publish@${nth}`,
+      });
+      expect(died.signal).toBe("SIGKILL");
+      // The networks before it posted and were recorded; none after it was tried.
+      const history = await bot.history();
+      expect(history.map((h) => h.publisher).sort()).toEqual([...NETWORKS.slice(0, nth)].sort());
+
+      await nextRun(killed);
+    },
+  );
+});
