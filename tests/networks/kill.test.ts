@@ -142,4 +142,33 @@ describe("kill -9 between a network's acceptance and the record (end to end)", (
       await nextRun(killed);
     },
   );
+
+  it.each([
+    ["bluesky", 2],
+    ["mastodon", 3],
+  ] as const)(
+    "§7 §8 %s restarted a gone thread and the run died before recording it: the reconciled record says new thread",
+    async (killed, nth) => {
+      const first = (await bot.run(0)).result;
+      s.bluesky.deletePost(String(postOn(first, "bluesky").postId));
+      s.mastodon.statuses.delete(String(postOn(first, "mastodon").postId));
+      const died = await bot.cli(["run", "--json", "--as-of", hour(1)], {
+        CAPBOT_FAILPOINT: `kill:after-publish@${nth}`,
+      });
+      expect(died.signal).toBe("SIGKILL");
+      const restarted =
+        killed === "bluesky" ? [...s.bluesky.posts.values()][0]?.uri : [...s.mastodon.statuses.keys()][0];
+
+      expireLock(bot.dataDir);
+      const { result } = await bot.run(2);
+
+      // The post that went out started a new thread: its record says so, not the intent's gone target.
+      const records = (await bot.history()).filter((h) => h.publisher === killed);
+      expect(records.map((h) => [h.status, h.postId, h.inReplyTo])).toEqual([
+        ["posted", postOn(result, killed).postId, restarted],
+        ["posted", restarted, null],
+        ["posted", postOn(first, killed).postId, null],
+      ]);
+    },
+  );
 });
