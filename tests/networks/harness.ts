@@ -162,8 +162,12 @@ export class Bot {
   }
 
   /** `capbot run --json --as-of` the k-th hour from T. */
-  async run(k: number, extra: Record<string, string> = {}): Promise<{ exit: Exit; result: RunJson }> {
-    const exit = await this.cli(["run", "--json", "--as-of", hour(k)], extra);
+  async run(
+    k: number,
+    extra: Record<string, string> = {},
+    flags: string[] = [],
+  ): Promise<{ exit: Exit; result: RunJson }> {
+    const exit = await this.cli(["run", "--json", "--as-of", hour(k), ...flags], extra);
     return { exit, result: parseJson<RunJson>(exit) };
   }
 

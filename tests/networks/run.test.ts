@@ -119,6 +119,10 @@ describe("capbot run on X, Bluesky, Mastodon and Telegram (end to end)", () => {
     expect(history.map((h) => [h.publisher, h.status, h.postId, h.url, h.text]).sort()).toEqual(
       result.posts.map((p) => [p.publisher, "posted", p.postId, p.url, text]).sort(),
     );
+    const table = (await bot.cli(["history"])).stdout.split("\n");
+    for (const network of NETWORKS) {
+      expect(table.find((line) => line.includes(urls[network]))).toMatch(new RegExp(`  posted +${network} `));
+    }
     const summary = bot.summary();
     for (const [network, name] of [
       ["x", "X"],
@@ -183,6 +187,61 @@ describe("capbot run on X, Bluesky, Mastodon and Telegram (end to end)", () => {
       const post = postOn(third.result, network);
       expect(summary).toContain(`(${post.url}), in reply to \`${post.inReplyTo}\`.`);
     }
+  });
+
+  it("§6 one text for every network, fitted to the strictest limit (here the Mastodon instance's)", async () => {
+    s.mastodon.maxCharacters = 70;
+    const { result } = await bot.run(0);
+
+    expect(result.status).toBe("posted");
+    const text = String(result.text);
+    expect([...new Intl.Segmenter().segment(text)].length).toBeLessThanOrEqual(70);
+    expect(text).toMatch(/\nOthers: \d+\.\d\d%$/);
+    expect({
+      x: (s.x.requestsOn("POST /2/tweets")[0]?.json as { text?: string } | undefined)?.text,
+      bluesky: [...s.bluesky.posts.values()][0]?.value["text"],
+      mastodon: [...s.mastodon.statuses.values()][0]?.text,
+      telegram: s.telegram.messagesIn()[0]?.caption,
+    }).toEqual({ x: text, bluesky: text, mastodon: text, telegram: text });
+  });
+
+  it("§9 without the chart: no media anywhere, and Telegram sends a text message", async () => {
+    const { result } = await bot.run(0, { CAPBOT_CHART: "off" });
+
+    expect(result.status).toBe("posted");
+    expect(s.x.requestsOn("POST /2/tweets")[0]?.json).not.toHaveProperty("media");
+    expect(s.x.media.size).toBe(0);
+    expect(s.bluesky.requestsOn("POST com.atproto.repo.uploadBlob")).toHaveLength(0);
+    expect([...s.bluesky.posts.values()][0]?.value).not.toHaveProperty("embed");
+    expect(s.mastodon.requestsOn("POST /api/v2/media")).toHaveLength(0);
+    expect([...s.mastodon.statuses.values()][0]?.mediaIds).toEqual([]);
+    expect(s.telegram.requestsOn("sendPhoto")).toHaveLength(0);
+    expect(s.telegram.messagesIn().map((m) => [m.text, m.photo])).toEqual([[result.text, undefined]]);
+  });
+
+  it("§9 a dry run names each network and the thread it would continue, and sends nothing", async () => {
+    const first = (await bot.run(0)).result;
+    const { exit, result } = await bot.run(1, {}, ["--dry-run"]);
+
+    expect(exit.code).toBe(0);
+    expect(result.status).toBe("dry-run");
+    expect(result.posts).toEqual(
+      NETWORKS.map((network) => ({
+        publisher: network,
+        status: "skipped",
+        postId: null,
+        inReplyTo: postOn(first, network).postId,
+        url: null,
+        reason: "dry run",
+      })),
+    );
+    expect([
+      s.x.posts.size,
+      s.bluesky.posts.size,
+      s.mastodon.statuses.size,
+      s.telegram.messages.length,
+    ]).toEqual([1, 1, 1, 1]);
+    expect(await bot.history()).toHaveLength(4);
   });
 
   it("§9 doctor names each network on a line of its own, passing against the stand-ins", async () => {
