@@ -294,6 +294,36 @@ describe("an uncertain publish is left pending and the next run reconciles it (e
     expect(new Set(keys).size).toBe(2);
   });
 
+  it("§8 the connection breaks after each network acted and capbot tries again: found, refused as duplicate, or never repeated", async () => {
+    for (const network of NETWORKS) s[network].script(CREATES[network], { drop: true, act: true });
+    const { exit, result } = await bot.run(0);
+
+    // Bluesky looks under the key before trying again, Mastodon's retry carries the same Idempotency-Key:
+    // both find the post. X refuses the repeat as duplicate content: uncertain. Telegram never repeats.
+    expect(exit.code).toBe(4);
+    expect(statuses(result)).toEqual({
+      x: "pending",
+      bluesky: "posted",
+      mastodon: "posted",
+      telegram: "pending",
+    });
+    expect(creates()).toEqual({ x: 2, bluesky: 1, mastodon: 2, telegram: 1 });
+    expect(postOn(result, "bluesky").postId).toBe([...s.bluesky.posts.values()][0]?.uri);
+    expect(postOn(result, "mastodon").postId).toBe([...s.mastodon.statuses.keys()][0]);
+
+    const next = await bot.run(1);
+    expect(next.result.status).toBe("posted");
+    const [firstTweet] = s.x.posts.keys();
+    const oldest = (await bot.history()).slice(-4);
+    expect(Object.fromEntries(oldest.map((h) => [h.publisher, [h.status, h.postId]]))).toEqual({
+      x: ["posted", firstTweet],
+      bluesky: ["posted", postOn(result, "bluesky").postId],
+      mastodon: ["posted", postOn(result, "mastodon").postId],
+      telegram: ["unknown", null],
+    });
+    expect(held()).toEqual({ x: 2, bluesky: 2, mastodon: 2, telegram: 2 });
+  });
+
   it("§8 Mastodon's key forgotten (after its hour): the status is found among the account's statuses", async () => {
     await dropAfterActing();
     const [statusId] = s.mastodon.statuses.keys();
