@@ -5,6 +5,7 @@
 // (SPEC §8: a failure on one network never stops the others; `partial`, exit 4). After each test every
 // byte the children printed, and the step summary, is searched for the stand-ins' fake secrets.
 
+import { type AddressInfo, createServer } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BSKY_ANSWERS, FAKE_ACCOUNT } from "../bluesky/stand-in.js";
 import { MASTODON_ANSWERS } from "../mastodon/stand-in.js";
@@ -70,6 +71,15 @@ function held(): Record<Network, number> {
     mastodon: s.mastodon.statuses.size,
     telegram: s.telegram.messagesIn().length,
   };
+}
+
+/** A port nothing listens on: connections to it are refused. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 function statuses(result: RunJson): Record<string, string> {
@@ -372,6 +382,27 @@ describe("no secret in any output, whatever a network sends back (end to end)", 
     const errors = history.filter((h) => h.error !== null);
     expect(errors.map((h) => h.publisher).sort()).toEqual(["bluesky", "mastodon", "telegram", "x"]);
     expect(bot.summary()).toContain("## capbot failed (exit 4)");
+  });
+
+  it("§9 networks that refuse the connection: each fails (nothing was sent) with a clean sentence, though grammY's errors carry the token's URL", async () => {
+    const nowhere = `https://127.0.0.1:${await closedPort()}`;
+    const unreachable = {
+      X_API_BASE_URL: nowhere,
+      BLUESKY_SERVICE: nowhere,
+      MASTODON_URL: nowhere,
+      TELEGRAM_API_BASE_URL: nowhere,
+      CAPBOT_MAX_ATTEMPTS: "1",
+      X_MAX_ATTEMPTS: "1",
+    };
+    const { exit, result } = await bot.run(0, unreachable);
+    const doctor = await bot.cli(["doctor", "--as-of", hour(0)], unreachable);
+
+    expect(exit.code).toBe(4);
+    expect(result.status).toBe("error");
+    expect(result.posts.map((p) => p.status)).toEqual(["failed", "failed", "failed", "failed"]);
+    expect(result.posts.every((p) => /could not be reached/.test(p.error ?? ""))).toBe(true);
+    for (const network of NETWORKS) expect(doctor.stdout).toContain(`✘ publisher ${network}: `);
+    expect((await bot.history()).map((h) => h.status)).toEqual(["failed", "failed", "failed", "failed"]);
   });
 
   it("§9 doctor's lines stay clean when every network's check meets an echoing error page", async () => {
