@@ -95,6 +95,7 @@ export interface RunJson {
   inReplyTo: string | null;
   publisher: string;
   posts: PostJson[];
+  candidates: { pair: string; reason?: string }[];
   reason?: string;
   error?: string;
 }

@@ -143,6 +143,29 @@ describe("kill -9 between a network's acceptance and the record (end to end)", (
     },
   );
 
+  it("§5 §8 after a run died at Bluesky, a run for the same figures reconciles it and posts them nowhere else", async () => {
+    const died = await bot.cli(["run", "--json", "--as-of", hour(0)], {
+      CAPBOT_FAILPOINT: "kill:after-publish@2",
+    });
+    expect(died.signal).toBe("SIGKILL");
+    expireLock(bot.dataDir);
+    const again = await bot.run(0);
+
+    // The text is out (on X, and on Bluesky as reconciled): it is never posted again, on any network.
+    expect(again.exit.code).toBe(3);
+    expect(again.result.candidates[0]?.reason).toMatch(/unchanged since its last post/);
+    expect((await bot.history()).map((h) => [h.publisher, h.status]).sort()).toEqual([
+      ["bluesky", "posted"],
+      ["x", "posted"],
+    ]);
+    expect([
+      s.x.posts.size,
+      s.bluesky.posts.size,
+      s.mastodon.statuses.size,
+      s.telegram.messages.length,
+    ]).toEqual([1, 1, 0, 0]);
+  });
+
   it.each([
     ["bluesky", 2],
     ["mastodon", 3],
