@@ -16,6 +16,7 @@ import {
   leakedSecrets,
   NETWORKS,
   postOn,
+  type RunJson,
   resetStandIns,
   type StandIns,
   startStandIns,
@@ -43,84 +44,83 @@ afterEach(() => {
 
 type Killed = "bluesky" | "mastodon" | "telegram";
 
-/** What each network holds of the intent's post after the kill, read from the stand-in. */
+/** Each network's posts in the order they were made, and the requests that could have made one. */
 const network = {
   bluesky: {
     route: "POST com.atproto.repo.createRecord",
     received: () => s.bluesky.received("POST com.atproto.repo.createRecord"),
-    /** The one record, under the key capbot derived from the intent. */
-    only: () => {
-      const [post] = [...s.bluesky.posts.values()];
-      return {
-        id: post?.uri ?? "",
-        sends: s.bluesky.requestsOn("POST com.atproto.repo.createRecord").length,
-      };
-    },
-    count: () => s.bluesky.posts.size,
+    ids: () => [...s.bluesky.posts.values()].map((p) => p.uri),
+    sends: () => s.bluesky.requestsOn("POST com.atproto.repo.createRecord").length,
   },
   mastodon: {
     route: "POST /api/v1/statuses",
     received: () => s.mastodon.received("POST /api/v1/statuses"),
-    only: () => {
-      const [status] = [...s.mastodon.statuses.values()];
-      // Only requests with a text could make a status (the reconciler's look-up by key sends none).
-      const sends = s.mastodon.requestsOn("POST /api/v1/statuses").filter((r) => r.body["status"] !== "");
-      return { id: status?.id ?? "", sends: sends.length };
-    },
-    count: () => s.mastodon.statuses.size,
+    ids: () => [...s.mastodon.statuses.keys()],
+    // Only a request with a text can make a status (the reconciler's look-up by key sends none).
+    sends: () => s.mastodon.requestsOn("POST /api/v1/statuses").filter((r) => r.body["status"] !== "").length,
   },
   telegram: {
     route: "sendPhoto",
     received: () => s.telegram.received("sendPhoto"),
-    only: () => {
-      const [message] = s.telegram.messagesIn();
-      return { id: String(message?.message_id ?? ""), sends: s.telegram.requestsOn("sendPhoto").length };
-    },
-    count: () => s.telegram.messagesIn().length,
+    ids: () => s.telegram.messagesIn().map((m) => String(m.message_id)),
+    sends: () => s.telegram.requestsOn("sendPhoto").length,
   },
 } as const;
 
-/** The next run, after the dead run's lease ran out: it reconciles, then posts the next hour everywhere. */
-async function nextRun(killed: Killed): Promise<void> {
-  const dead = network[killed].only();
-  expect(dead.sends).toBe(1);
-  const before = await bot.history();
-  expect(before.find((h) => h.publisher === killed)).toMatchObject({ status: "pending", postId: null });
+/**
+ * The dead run was the second of the thread (hour 1, after hour 0 posted everywhere). The next run (hour
+ * 2), once the dead run's lease ran out, reconciles its intent and goes on with every thread: from the
+ * reconciled post on Bluesky and Mastodon, from the last post known to exist on Telegram.
+ */
+async function nextRun(killed: Killed, first: RunJson): Promise<void> {
+  const net = network[killed];
+  expect(net.sends()).toBe(2);
+  const [, dead] = net.ids();
+  expect(dead).toBeDefined();
+  const pending = (await bot.history()).find((h) => h.publisher === killed);
+  expect(pending).toMatchObject({ status: "pending", postId: null });
 
   expireLock(bot.dataDir);
-  const { exit, result } = await bot.run(1);
+  const { exit, result } = await bot.run(2);
 
   expect(exit.code).toBe(0);
   expect(result.status).toBe("posted");
-  // One post for the dead intent, one for the new run: the dead one was never sent again.
-  expect(network[killed].count()).toBe(2);
-  expect(network[killed].only().sends).toBe(2);
-  const reconciled = (await bot.history()).filter((h) => h.publisher === killed).at(-1);
+  // One post per intent: the dead run's was never sent again.
+  expect(net.ids()).toHaveLength(3);
+  expect(net.sends()).toBe(3);
+  const records = (await bot.history()).filter((h) => h.publisher === killed);
+  const before = postOn(first, killed).postId;
   if (killed === "telegram") {
-    expect(reconciled).toMatchObject({ status: "unknown", postId: null });
-    expect(postOn(result, "telegram").inReplyTo).toBeNull();
+    expect(records[1]).toMatchObject({ status: "unknown", postId: null });
+    expect(postOn(result, "telegram").inReplyTo).toBe(before);
   } else {
-    expect(reconciled).toMatchObject({
+    expect(records[1]).toMatchObject({
       status: "posted",
-      postId: dead.id,
+      postId: dead,
+      inReplyTo: before,
       url: expect.stringMatching(/^https:/),
     });
-    expect(postOn(result, killed).inReplyTo).toBe(dead.id);
+    expect(postOn(result, killed).inReplyTo).toBe(dead);
   }
-  expect([...s.bluesky.posts.values()].every((p) => p.replyProblem === null)).toBe(true);
+  // Bluesky's thread keeps its root through the reconciled post (it is ours to check in every case).
+  const [root, parent, last] = [...s.bluesky.posts.values()];
+  const ref = (p: typeof root) => ({ uri: p?.uri, cid: p?.cid });
+  expect(last?.value["reply"]).toEqual({ root: ref(root), parent: ref(parent) });
+  expect([...s.bluesky.posts.values()].map((p) => p.replyProblem)).toEqual([null, null, null]);
 }
 
 describe("kill -9 between a network's acceptance and the record (end to end)", () => {
   it.each(["bluesky", "mastodon", "telegram"] as const)(
     "§8 %s has acted and holds its answer when the run dies: reconciled, one post for the intent",
     async (killed) => {
+      const first = (await bot.run(0)).result;
       s[killed].script(network[killed].route, { hang: true, act: true });
-      const dying = bot.start(["run", "--json", "--as-of", hour(0)]);
+      const dying = bot.start(["run", "--json", "--as-of", hour(1)]);
       await network[killed].received();
       dying.child.kill("SIGKILL");
       expect((await dying.exit).signal).toBe("SIGKILL");
 
-      await nextRun(killed);
+      await nextRun(killed, first);
     },
   );
 
@@ -131,15 +131,16 @@ describe("kill -9 between a network's acceptance and the record (end to end)", (
   ] as const)(
     "§8 %s answered and the run dies before recording it (kill:after-publish@%i): reconciled, one post for the intent",
     async (killed, nth) => {
-      const died = await bot.cli(["run", "--json", "--as-of", hour(0)], {
+      const first = (await bot.run(0)).result;
+      const died = await bot.cli(["run", "--json", "--as-of", hour(1)], {
         CAPBOT_FAILPOINT: `kill:after-publish@${nth}`,
       });
       expect(died.signal).toBe("SIGKILL");
       // The networks before it posted and were recorded; none after it was tried.
-      const history = await bot.history();
-      expect(history.map((h) => h.publisher).sort()).toEqual([...NETWORKS.slice(0, nth)].sort());
+      const second = (await bot.history()).slice(0, -NETWORKS.length);
+      expect(second.map((h) => h.publisher).sort()).toEqual([...NETWORKS.slice(0, nth)].sort());
 
-      await nextRun(killed);
+      await nextRun(killed, first);
     },
   );
 
