@@ -115,8 +115,9 @@ describe("kill -9 between a network's acceptance and the record (end to end)", (
     async (killed) => {
       const first = (await bot.run(0)).result;
       s[killed].script(network[killed].route, { hang: true, act: true });
+      const reached = network[killed].received();
       const dying = bot.start(["run", "--json", "--as-of", hour(1)]);
-      await network[killed].received();
+      await reached;
       dying.child.kill("SIGKILL");
       expect((await dying.exit).signal).toBe("SIGKILL");
 
