@@ -225,7 +225,8 @@ async function budgetUsedUp(
   if (budget === null) return null;
   const recent = await store.countPostsSince(publisher.name, new Date(now.getTime() - DAY_MS));
   if (recent < budget) return null;
-  return `the daily budget of ${budget} posts on ${publisher.name} is used up (${recent} in the last 24 h)`;
+  const posts = budget === 1 ? "post" : "posts";
+  return `the daily budget of ${budget} ${posts} on ${publisher.name} is used up (${recent} in the last 24 h)`;
 }
 
 /**

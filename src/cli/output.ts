@@ -111,7 +111,7 @@ function postLine(post: PostOutcome, config: Config): string {
     case "failed":
       return `failed: ${post.error}`;
     case "pending":
-      return `may have gone out; the next run looks for it: ${post.error}`;
+      return `may have gone out, left pending: ${post.error}`;
     case "skipped":
       return `skipped: ${post.reason}`;
   }

@@ -105,8 +105,8 @@ describe("one network fails, the others post (end to end)", () => {
       url: null,
       error: expect.stringContaining("BLUESKY_APP_PASSWORD"),
     });
-    // The one failure is the run's error (it names its network itself).
-    expect(result.error).toBe(refused.error);
+    // With several publishers, each failure in the run's error says where it happened.
+    expect(result.error).toBe(`bluesky: ${refused.error}`);
     // Refused at once, never retried: one login for the chart's upload, one for the post, nothing created.
     expect(s.bluesky.requestsOn("POST com.atproto.server.createSession")).toHaveLength(2);
     expect(s.bluesky.requestsOn(CREATES.bluesky)).toHaveLength(0);

@@ -296,7 +296,7 @@ describe("capbot run on X, Bluesky, Mastodon and Telegram (end to end)", () => {
     expect(postOn(result, "x")).toMatchObject({
       status: "skipped",
       postId: null,
-      reason: expect.stringMatching(/daily budget of 1 posts on x is used up \(1 in the last 24 h\)/),
+      reason: expect.stringMatching(/daily budget of 1 post on x is used up \(1 in the last 24 h\)/),
     });
     for (const network of ["bluesky", "mastodon", "telegram"] as const) {
       expect(postOn(result, network).status).toBe("posted");
@@ -305,7 +305,7 @@ describe("capbot run on X, Bluesky, Mastodon and Telegram (end to end)", () => {
     expect(s.bluesky.posts.size).toBe(2);
     expect(s.mastodon.statuses.size).toBe(2);
     expect(s.telegram.messagesIn()).toHaveLength(2);
-    expect(bot.summary()).toMatch(/- X: the daily budget of 1 posts on x is used up/);
+    expect(bot.summary()).toMatch(/- X: the daily budget of 1 post on x is used up/);
   });
 
   it("§8a every network over its daily budget: the run is skipped, exit 0, nothing sent", async () => {
