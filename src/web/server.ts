@@ -123,7 +123,6 @@ export function pageHandler(options: PageOptions): { handler: RequestListener; c
   const access = accessRules(config.serve.token);
 
   const handler: RequestListener = (req, res) => {
-    const url = new URL(req.url ?? "/", "http://capbot.invalid");
     if (req.method !== "GET" && req.method !== "HEAD") {
       send(
         req,
@@ -133,6 +132,8 @@ export function pageHandler(options: PageOptions): { handler: RequestListener; c
       );
       return;
     }
+    // The path as sent: `//host/…` is a path here, never another host.
+    const url = new URL(`http://capbot.invalid${(req.url ?? "").startsWith("/") ? req.url : "/-"}`);
     const route = Object.hasOwn(routes, url.pathname) ? routes[url.pathname] : undefined;
     if (route === undefined) {
       send(req, res, text(404, "Not found: the page is at /, the same as JSON at /api/status."));
