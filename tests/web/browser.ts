@@ -4,15 +4,19 @@
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
+import { delimiter, join } from "node:path";
 import { CLI, cleanEnv } from "../cli/helpers.js";
 
+const NAMES = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
+
+/** CHROME_PATH, else each name in /usr/bin, then along PATH. */
 const CANDIDATES = [
   process.env["CHROME_PATH"],
-  "/usr/bin/chromium",
-  "/usr/bin/chromium-browser",
-  "/usr/bin/google-chrome",
-  "/usr/bin/google-chrome-stable",
-].filter((p): p is string => p !== undefined && p !== "");
+  ...NAMES.map((name) => join("/usr/bin", name)),
+  ...(process.env["PATH"] ?? "")
+    .split(delimiter)
+    .flatMap((dir) => (dir ? NAMES.map((name) => join(dir, name)) : [])),
+].filter((p, i, all): p is string => p !== undefined && p !== "" && all.indexOf(p) === i);
 
 function executable(path: string): boolean {
   try {
@@ -28,7 +32,7 @@ export function findBrowser(): string | null {
   const found = CANDIDATES.find(executable) ?? null;
   if (found === null) {
     process.stderr.write(
-      `The browser tests are SKIPPED: no Chromium or Chrome found (looked at ${CANDIDATES.join(", ")}). Install Debian's chromium (apt-get install chromium) or set CHROME_PATH.\n`,
+      `The browser tests are SKIPPED: no Chromium or Chrome found (CHROME_PATH unset; looked for ${NAMES.join(", ")} in /usr/bin and along PATH). Install Debian's chromium (apt-get install chromium) or set CHROME_PATH.\n`,
     );
   }
   return found;
