@@ -60,7 +60,7 @@ export function threadsSection(status: PageStatus): Html {
           (t) => html`<article class="thread"><h3><span class="pair">${t.pair}</span></h3>
 ${t.networks.map(
   (n) => html`<h4>${network(n.publisher)}</h4>
-<div class="scroll"><table><thead><tr><th>time</th><th>status</th><th>post</th><th>replying to</th><th>text</th></tr></thead><tbody>
+<div class="scroll"><table class="posts"><thead><tr><th class="when">time</th><th class="state">status</th><th>post</th><th>replying to</th><th class="more">text</th></tr></thead><tbody>
 ${n.posts.map(
   (p) =>
     html`<tr><td>${time(p.time)}</td><td>${badge(p.status)}${p.error !== null && html`<div class="error">${p.error}</div>`}</td><td>${p.postId === null ? html`<span class="muted">none</span>` : link(p.url, p.postId)}</td><td>${p.inReplyTo ?? html`<span class="muted">starts the thread</span>`}</td><td><details><summary>text</summary><pre>${p.text}</pre></details></td></tr>`,

@@ -45,6 +45,9 @@ th, td { text-align: left; vertical-align: top; padding: 0.35rem 0.6rem; border-
 th { font-weight: 600; color: var(--muted); white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.chosen td { background: var(--accent-bg); }
+table.posts { table-layout: fixed; min-width: 40rem; }
+table.posts td { overflow-wrap: anywhere; }
+table.posts .when { width: 13rem; } table.posts .state { width: 9rem; } table.posts .more { width: 5rem; }
 time { white-space: nowrap; font-variant-numeric: tabular-nums; }
 details summary { cursor: pointer; color: var(--accent); }
 details pre { font-size: 0.85rem; margin-top: 0.25rem; }
