@@ -84,7 +84,9 @@ export function pageHandler(options: PageOptions): { handler: RequestListener; c
     return opened;
   };
   const checks = sharedFor(CHECKS_TTL_MS, async () => ({
-    checks: await publishers().then(publisherChecks, (err: unknown) => [publishersFailed(err)]),
+    checks: await publishers()
+      .then(publisherChecks)
+      .catch((err: unknown) => [publishersFailed(err)]),
     at: now(),
   }));
   const status = sharedFor(STATUS_TTL_MS, () =>

@@ -116,8 +116,7 @@ export async function computeStatus(sources: StatusSources): Promise<Computed> {
             {
               store,
               publishers,
-              // The dry run's own warnings (anomalies, skipped candles) would repeat on every refresh.
-              logger: sources.logger.child({}, { level: "error" }),
+              logger: quieter(sources.logger),
               runId: randomUUID(),
               now: () => at,
             },
@@ -201,6 +200,15 @@ async function chartOf(config: Config, result: RunResult, problems: string[]): P
     problems.push(`the chart could not be drawn: ${scrub((err as Error).message)}`);
     return null;
   }
+}
+
+/**
+ * The dry run's own warnings (anomalies, skipped candles) would repeat on every refresh: errors only, or
+ * less when the operator asked for less.
+ */
+function quieter(logger: Logger): Logger {
+  const level = logger.levelVal >= (logger.levels.values["error"] ?? 50) ? logger.level : "error";
+  return logger.child({}, { level });
 }
 
 /** What `run --dry-run --json` says when the store or the publishers cannot even be opened. */
