@@ -31,7 +31,7 @@ a { color: var(--accent); }
 nav { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; padding: 0.5rem 0 0.75rem; }
 .muted, .meta { color: var(--muted); }
 .meta { font-size: 0.9rem; }
-.pair { font-weight: 600; font-variant-numeric: tabular-nums; }
+.pair { font-weight: 600; font-variant-numeric: tabular-nums; white-space: nowrap; }
 pre, code { font-family: ui-monospace, "SF Mono", Menlo, Consolas, monospace; }
 pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; }
 .post { display: grid; gap: 1rem; grid-template-columns: minmax(14rem, 1fr) 2fr; align-items: start; }
