@@ -6,7 +6,17 @@
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BROWSER_ARGS, findBrowser, type Served, startServe } from "./browser.js";
-import { AS_OF, contents, dryRunJson, type Fixture, fixture, TOKEN, XSS_TEXT, XSS_VENUE } from "./fixture.js";
+import {
+  AS_OF,
+  contents,
+  dryRunJson,
+  type Fixture,
+  fixture,
+  removeFixture,
+  TOKEN,
+  XSS_TEXT,
+  XSS_VENUE,
+} from "./fixture.js";
 
 const executablePath = findBrowser();
 
@@ -47,8 +57,10 @@ describe.skipIf(executablePath === null)("the page in a real browser", () => {
   }, 60_000);
 
   afterAll(async () => {
-    expect(await open?.stop()).toBe(0);
+    const code = await open?.stop();
     await browser?.close();
+    removeFixture(f);
+    expect(code).toBe(0);
   });
 
   /** A fresh context (no cookies); every console message, page error, failed request and dialog noted. */

@@ -4,10 +4,11 @@
 // that is a `javascript:` address, and an error quoting the page's token.
 
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
-import { cli, ejsonCandle, tempDir, writeNdjson } from "../cli/helpers.js";
+import { cli, ejsonCandle, writeNdjson } from "../cli/helpers.js";
 
 export const AS_OF = "2026-03-02T12:00:00Z";
 export const TOKEN = "fake-serve-token-for-tests-0123456789";
@@ -21,8 +22,12 @@ export interface Fixture {
   dataDir: string;
 }
 
+/**
+ * Made once per file (in beforeAll, outside any test); the file removes it in afterAll with `removeFixture`
+ * (a worker may end without the exit event that tempDir relies on outside a test).
+ */
 export function fixture(): Fixture {
-  const dir = tempDir("capbot-web-");
+  const dir = mkdtempSync(join(tmpdir(), "capbot-web-"));
   const ok = (args: string[]) => {
     const r = cli(args, { LOG_LEVEL: "silent" }, dir);
     expect(r.code, r.stderr).toBe(0);
@@ -32,6 +37,10 @@ export function fixture(): Fixture {
   ok(["import", writeNdjson(dir, "candles.ndjson", xssCandles()), "--into", "ohlcv"]);
   ok(["import", writeNdjson(dir, "posts.ndjson", xssPosts()), "--into", "posts"]);
   return { dir, dataDir: join(dir, "capbot-data") };
+}
+
+export function removeFixture(f: Fixture | undefined): void {
+  if (f) rmSync(f.dir, { recursive: true, force: true });
 }
 
 /**

@@ -3,7 +3,7 @@
 // written nor the lock taken, that data stays text and secrets never appear.
 
 import { request } from "node:http";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openStore } from "../../src/adapters.js";
 import { type Config, loadConfig, secretValues } from "../../src/config.js";
 import type { Listening } from "../../src/http/listen.js";
@@ -11,7 +11,17 @@ import { createLogger } from "../../src/log.js";
 import type { Store } from "../../src/store/port.js";
 import { recordedHealth } from "../../src/web/health.js";
 import { SECURITY_HEADERS, servePage } from "../../src/web/server.js";
-import { AS_OF, contents, dryRunJson, type Fixture, fixture, pngSize, TOKEN, XSS_PAIR } from "./fixture.js";
+import {
+  AS_OF,
+  contents,
+  dryRunJson,
+  type Fixture,
+  fixture,
+  pngSize,
+  removeFixture,
+  TOKEN,
+  XSS_PAIR,
+} from "./fixture.js";
 
 /** Every Store method that writes or takes the lock: none may be called by any route. */
 const WRITES = [
@@ -35,6 +45,8 @@ let server: Listening | null = null;
 beforeAll(() => {
   f = fixture();
 }, 60_000);
+
+afterAll(() => removeFixture(f));
 
 afterEach(async () => {
   await server?.close();

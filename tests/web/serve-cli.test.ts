@@ -4,16 +4,18 @@
 
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI, cleanEnv, cli, tempDir } from "../cli/helpers.js";
 import { startServe } from "./browser.js";
-import { AS_OF, type Fixture, fixture } from "./fixture.js";
+import { AS_OF, type Fixture, fixture, removeFixture } from "./fixture.js";
 
 let f: Fixture;
 
 beforeAll(() => {
   f = fixture();
 }, 60_000);
+
+afterAll(() => removeFixture(f));
 
 describe("capbot serve refuses to start", () => {
   it("on an address other than loopback without CAPBOT_SERVE_TOKEN: exit 2, naming the settings", () => {
