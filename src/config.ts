@@ -10,6 +10,7 @@ import { ConfigError } from "./errors.js";
 import type { LogFormat, LogLevel } from "./log.js";
 import type { RequestSettings } from "./publish/retry.js";
 import { parseInstant } from "./settings/instant.js";
+import { type ScheduleConfig, type ServeConfig, scheduleConfig, serveConfig } from "./settings/listen.js";
 import { budgets, checkLease, choosePublishers, networkSettings } from "./settings/networks.js";
 import { Values } from "./settings/values.js";
 import { credentialsOf, mongoUri } from "./store/mongo-uri.js";
@@ -93,7 +94,10 @@ export interface Config {
   lockLeaseMs: number;
   venueLabels: Record<string, string>;
   chart: boolean;
-  serve: { port: number; host: string; token: string | null };
+  /** `capbot schedule`'s settings (the cron is checked there). */
+  schedule: ScheduleConfig;
+  /** The operator's page of `capbot serve` (and its token, for `schedule --serve-port` too). */
+  serve: ServeConfig;
   logLevel: LogLevel;
   logFormat: LogFormat;
   /** Per invocation (flags only). */
@@ -149,11 +153,8 @@ export function loadConfig(flags: Record<string, unknown>, options: LoadOptions 
     lockLeaseMs,
     venueLabels: values.get("venueLabels") ?? {},
     chart: values.get("chart") ?? true,
-    serve: {
-      port: values.get("servePort") ?? 8080,
-      host: values.get("serveHost") ?? "127.0.0.1",
-      token: values.get("serveToken") ?? null,
-    },
+    schedule: scheduleConfig(values),
+    serve: serveConfig(values),
     logLevel: values.get("logLevel") ?? "info",
     logFormat: logFormat(values.get("logFormat") ?? "auto"),
     dryRun: flags["dryRun"] === true,

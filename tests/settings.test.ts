@@ -64,7 +64,7 @@ describe("every set value is checked (issue 10)", () => {
 
   it("names where a value was set: a flag, the environment, .env or the config file", () => {
     expect(refused(() => load({}, { top: "0" }))).toMatch(
-      /^--top must be a whole number from 1 to 10000 \(set in the flag\)/,
+      /^--top must be a whole number from 1 to 10000 \(set on the command line\)/,
     );
     expect(refused(() => load({}, {}, folder({ ".env": "CAPBOT_TOP=zero\n" })))).toMatch(
       /\(set in the \.env\)/,

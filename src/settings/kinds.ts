@@ -238,8 +238,11 @@ export function map<V>(value: Kind<V>, keys?: readonly string[]): Kind<Record<st
 export const port: Kind<number> = { ...integer(0, 65_535), describe: "port 0–65535" };
 
 /** A host name or IP address to listen on (checked when listening: a name that does not resolve fails there). */
-export const host: Kind<string> = text({
-  maxLength: 253,
-  pattern: /^[A-Za-z0-9.:_[\]-]+$/,
-  expected: "must be a host name or an IP address, like 127.0.0.1",
-});
+export const host: Kind<string> = {
+  ...text({
+    maxLength: 253,
+    pattern: /^[A-Za-z0-9.:_[\]-]+$/,
+    expected: "must be a host name or an IP address, like 127.0.0.1",
+  }),
+  describe: "host name or IP address",
+};

@@ -507,7 +507,8 @@ export const SETTINGS = {
     kind: host,
     shown: "127.0.0.1",
     group: "Schedule and page",
-    meaning: "the address the page listens on; any other than 127.0.0.1 needs CAPBOT_SERVE_TOKEN",
+    meaning:
+      "the address the page listens on; any but loopback (127.0.0.1, ::1, localhost) needs CAPBOT_SERVE_TOKEN",
   }),
   serveToken: setting({
     env: ["CAPBOT_SERVE_TOKEN"],

@@ -72,7 +72,8 @@ export class Values {
       value = (SETTINGS[name] as Setting<unknown>).kind.parse(raw.value);
     } catch (err) {
       if (!(err instanceof Invalid)) throw err;
-      throw new ConfigError(`${raw.name} ${err.message} (set in the ${raw.source}).`);
+      const where = raw.source === "flag" ? "on the command line" : `in the ${raw.source}`;
+      throw new ConfigError(`${raw.name} ${err.message} (set ${where}).`);
     }
     this.parsed.set(name, value);
     return value as ValueOf<N>;

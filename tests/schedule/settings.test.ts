@@ -1,11 +1,26 @@
 // The settings only `capbot schedule` has, and its shutdown on signals.
 
 import { EventEmitter } from "node:events";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
 import { ConfigError } from "../../src/errors.js";
-import { scheduleSettings } from "../../src/schedule/settings.js";
+import { scheduleSettings as settingsOf } from "../../src/schedule/settings.js";
 import { onShutdownSignal, type SignalSource } from "../../src/schedule/signals.js";
+import { tempDir } from "../temp-dir.js";
 import { captureLogger } from "./capture.js";
+
+/** The schedule's settings as `capbot schedule` reads them, in a folder holding only `files`. */
+function scheduleSettings(
+  flags: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  files: Record<string, string> = {},
+) {
+  const cwd = tempDir("capbot-schedule-settings-");
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(cwd, name), text);
+  return settingsOf(loadConfig(flags, { env, cwd }));
+}
 
 describe("schedule settings", () => {
   it("defaults: hourly at minute 0, no metrics server, no page, unhealthy after 3 failures", () => {
@@ -22,7 +37,7 @@ describe("schedule settings", () => {
       port: 8080,
       host: "127.0.0.1",
       portSetting: "--serve-port",
-      hostSetting: "--serve-host",
+      hostSetting: "CAPBOT_SERVE_HOST",
     });
     expect(scheduleSettings({}, { CAPBOT_SERVE_PORT: "8081", CAPBOT_SERVE_HOST: "::1" }).page).toEqual({
       port: 8081,
@@ -37,7 +52,7 @@ describe("schedule settings", () => {
       port: 9464,
       host: "127.0.0.1",
       portSetting: "--metrics-port",
-      hostSetting: "--metrics-host",
+      hostSetting: "CAPBOT_METRICS_HOST",
     });
     expect(
       scheduleSettings({}, { CAPBOT_METRICS_PORT: "9464", CAPBOT_METRICS_HOST: "0.0.0.0" }).metrics,
@@ -62,6 +77,33 @@ describe("schedule settings", () => {
     });
   });
 
+  it("they are read from .env and the config file like every setting, named as set there", () => {
+    const files = {
+      ".env": "CAPBOT_CRON=15 * * * *\nCAPBOT_METRICS_PORT=9464\n",
+      "capbot.config.json": JSON.stringify({ servePort: 8082, serveHost: "::1", healthMaxFailures: 4 }),
+    };
+    expect(scheduleSettings({}, {}, files)).toEqual({
+      cron: "15 * * * *",
+      metrics: {
+        port: 9464,
+        host: "127.0.0.1",
+        portSetting: "CAPBOT_METRICS_PORT",
+        hostSetting: "CAPBOT_METRICS_HOST",
+      },
+      page: {
+        port: 8082,
+        host: "::1",
+        portSetting: "servePort (config file)",
+        hostSetting: "serveHost (config file)",
+      },
+      healthMaxFailures: 4,
+    });
+    const badCron = { "capbot.config.json": JSON.stringify({ cron: "hourly" }) };
+    expect(() => scheduleSettings({}, {}, badCron)).toThrow(
+      /^cron \(config file\) must be a cron expression/,
+    );
+  });
+
   it("an empty variable counts as unset", () => {
     expect(scheduleSettings({}, { CAPBOT_METRICS_PORT: "", CAPBOT_CRON: " " })).toMatchObject({
       cron: "0 * * * *",
@@ -71,7 +113,11 @@ describe("schedule settings", () => {
 
   it("a bad value is a ConfigError that names where it was set", () => {
     const cases: [Record<string, unknown>, NodeJS.ProcessEnv, RegExp][] = [
-      [{ metricsPort: "http" }, {}, /^--metrics-port must be a whole number from 0 to 65535\.$/],
+      [
+        { metricsPort: "http" },
+        {},
+        /^--metrics-port must be a whole number from 0 to 65535 \(set on the command line\)\.$/,
+      ],
       [{}, { CAPBOT_METRICS_PORT: "70000" }, /^CAPBOT_METRICS_PORT must be/],
       [{}, { CAPBOT_HEALTH_MAX_FAILURES: "0" }, /^CAPBOT_HEALTH_MAX_FAILURES must be a whole number from 1/],
       [{}, { CAPBOT_CRON: "hourly" }, /^CAPBOT_CRON must be a cron expression/],

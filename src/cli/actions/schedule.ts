@@ -14,8 +14,8 @@ export async function schedule(_opts: unknown, command: Command): Promise<void> 
   let ctx: ReturnType<typeof contextOf>;
   let settings: ScheduleSettings;
   try {
-    settings = scheduleSettings(command.opts(), process.env);
     ctx = contextOf(command);
+    settings = scheduleSettings(ctx.config);
     if (settings.page !== null) {
       requireTokenFor(settings.page.host, ctx.config.serve.token, settings.page.hostSetting);
     }

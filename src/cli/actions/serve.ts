@@ -5,8 +5,6 @@
 import type { Command } from "commander";
 import { openStore } from "../../adapters.js";
 import { ConfigError, exitCodeOf } from "../../errors.js";
-import type { ListenOptions } from "../../http/listen.js";
-import { healthMaxFailures } from "../../schedule/settings.js";
 import { onShutdownSignal } from "../../schedule/signals.js";
 import { requireTokenFor } from "../../web/access.js";
 import { recordedHealth } from "../../web/health.js";
@@ -14,22 +12,21 @@ import { servePage } from "../../web/server.js";
 import { contextOf, reportConfigError } from "../context.js";
 
 export async function serve(opts: { port?: string; host?: string }, command: Command): Promise<void> {
-  const listenOptions: Pick<ListenOptions, "portSetting" | "hostSetting"> = {
-    portSetting: opts.port === undefined ? "CAPBOT_SERVE_PORT" : "--port",
-    hostSetting: opts.host === undefined ? "CAPBOT_SERVE_HOST" : "--host",
-  };
   let ctx: ReturnType<typeof contextOf>;
-  let maxFailures: number;
   try {
     // --port and --host are the settings of `schedule --serve-port` and `--serve-host`, named as typed.
     ctx = contextOf(command, { servePort: opts.port, serveHost: opts.host });
-    requireTokenFor(ctx.config.serve.host, ctx.config.serve.token, listenOptions.hostSetting);
-    maxFailures = healthMaxFailures({}, process.env);
+    requireTokenFor(ctx.config.serve.host, ctx.config.serve.token, typed(ctx.config.serve.hostSetting));
   } catch (err) {
     reportConfigError(asTyped(err), false);
     return;
   }
   const { config, logger } = ctx;
+  const maxFailures = config.schedule.healthMaxFailures;
+  const listenOptions = {
+    portSetting: typed(config.serve.portSetting),
+    hostSetting: typed(config.serve.hostSetting),
+  };
   const readonly = () => openStore(config, { readonly: true });
   const health = recordedHealth(readonly, { maxFailures, lockLeaseMs: config.lockLeaseMs }, () => new Date());
   const shutdown = onShutdownSignal(logger);
@@ -54,6 +51,10 @@ export async function serve(opts: { port?: string; host?: string }, command: Com
 /** A bad --port or --host is reported under the name typed, not the shared setting's flag. */
 function asTyped(err: unknown): unknown {
   if (!(err instanceof ConfigError)) return err;
-  const message = err.message.replace(/^--serve-port\b/, "--port").replace(/^--serve-host\b/, "--host");
+  const message = typed(err.message);
   return message === err.message ? err : new ConfigError(message);
+}
+
+function typed(text: string): string {
+  return text.replace(/^--serve-port\b/, "--port").replace(/^--serve-host\b/, "--host");
 }
