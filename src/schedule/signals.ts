@@ -18,10 +18,14 @@ export interface SignalSource {
   off(signal: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown;
 }
 
+const SCHEDULE_STOPPING = "stopping after the run in progress, if any (send the signal again to exit now)";
+
 export function onShutdownSignal(
   logger: Logger,
   source: SignalSource = process,
   forceExit: (code: number) => void = (code) => process.exit(code),
+  /** What the first signal does, in the log: `serve` has no run to wait for. */
+  stopping: string = SCHEDULE_STOPPING,
 ): ShutdownSignal {
   let first: NodeJS.Signals | null = null;
   let resolve: (signal: NodeJS.Signals) => void = () => {};
@@ -31,14 +35,11 @@ export function onShutdownSignal(
   const handler = (signal: NodeJS.Signals): void => {
     if (first === null) {
       first = signal;
-      logger.info(
-        { signal },
-        "stopping after the run in progress, if any (send the signal again to exit now)",
-      );
+      logger.info({ signal }, stopping);
       resolve(signal);
       return;
     }
-    logger.warn({ signal }, "second signal: exiting without waiting for the run in progress");
+    logger.warn({ signal }, "second signal: exiting at once, without waiting");
     forceExit(1);
   };
   for (const s of SIGNALS) source.on(s, handler);

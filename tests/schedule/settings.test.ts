@@ -162,6 +162,6 @@ describe("shutdown signals", () => {
     emitter.emit("SIGINT", "SIGINT");
     emitter.emit("SIGINT", "SIGINT");
     expect(exits).toEqual([1]);
-    expect(messages()).toContain("second signal: exiting without waiting for the run in progress");
+    expect(messages()).toContain("second signal: exiting at once, without waiting");
   });
 });

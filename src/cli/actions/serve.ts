@@ -29,7 +29,12 @@ export async function serve(opts: { port?: string; host?: string }, command: Com
   };
   const readonly = () => openStore(config, { readonly: true });
   const health = recordedHealth(readonly, { maxFailures, lockLeaseMs: config.lockLeaseMs }, () => new Date());
-  const shutdown = onShutdownSignal(logger);
+  const shutdown = onShutdownSignal(
+    logger,
+    process,
+    (code) => process.exit(code),
+    "stopping: the page closes its connections (send the signal again to exit now)",
+  );
   const { host, port } = config.serve;
   let server: Awaited<ReturnType<typeof servePage>>;
   try {
