@@ -242,6 +242,17 @@ describe("charts (SPEC §9)", () => {
     expect(logs.some((l) => l.includes('"level":40') && l.includes("text alone"))).toBe(true);
   });
 
+  it("§9 a refused login is the post's failure, not the chart's: one login, nothing uploaded or created", async () => {
+    const { publisher } = publisherFor({ appPassword: "fake-wrong-app-password" });
+    const err = await publisher.publish(request({ intentId: "i1", text: TEXT, inReplyTo: null, chart })).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+
+    expect(err?.message).toContain("BLUESKY_APP_PASSWORD");
+    expect(env.standIn.requests.map((r) => r.route)).toEqual(["POST com.atproto.server.createSession"]);
+  });
+
   it("§9 a chart larger than every PDS takes is not sent at all; the text goes alone, with a warning", async () => {
     const { publisher } = publisherFor();
     const big = { ...chart, png: new Uint8Array(1_000_001) };

@@ -1,10 +1,13 @@
 // The chart on Bluesky: uploaded as a blob (com.atproto.repo.uploadBlob), then embedded in the post as
 // an `app.bsky.embed.images` image with its alt text and aspect ratio. A chart never blocks a post:
-// whatever goes wrong, the text goes out alone and the run says why in a warning.
+// whatever goes wrong with the image, the text goes out alone and the run says why in a warning. A login
+// that failed, or an account refused, is not the image's fault: the post would fail the same way (and
+// spend another of the PDS's few logins), so that failure is the post's.
 
 import type { AtpAgent } from "@atproto/api";
 import type { Logger } from "pino";
 import type { Chart } from "../port.js";
+import { BlueskyCallError } from "./call.js";
 
 /**
  * The largest image every PDS takes in a post: the lexicon now allows 2 MB, but PDSes older than that
@@ -46,6 +49,7 @@ export async function uploadChart(
     };
     return { embed: { $type: "app.bsky.embed.images", images: [image] }, cid: data.blob.ref.toString() };
   } catch (err) {
+    if (err instanceof BlueskyCallError && (err.failure.kind === "auth" || err.failure.loggingIn)) throw err;
     const reason = err instanceof Error ? err.message : "unexpected failure";
     warnings.push(`chart upload failed: ${reason}`);
     logger.warn({ reason }, "chart upload failed; posting the text alone");
