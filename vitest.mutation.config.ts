@@ -17,6 +17,8 @@ const CHILD_PROCESS_SUITES = [
   "tests/schedule/schedule-cli.test.ts",
   "tests/store/mongo-cli.test.ts",
   "tests/store/durability.test.ts",
+  "tests/web/serve-cli.test.ts",
+  "tests/web/browser.test.ts",
 ];
 
 export default defineConfig({

@@ -17,7 +17,7 @@ import { failpoint } from "./failpoints.js";
 import type { Logger } from "./log.js";
 import type { Chart, Publisher, ReplyTarget } from "./publish/port.js";
 import { logAnomalies } from "./report/anomalies.js";
-import type { PostOutcome, RunResult } from "./result.js";
+import { LOCK_HELD_REASON, type PostOutcome, type RunResult } from "./result.js";
 import { scrub } from "./secrets.js";
 import type { Store } from "./store/port.js";
 
@@ -67,7 +67,7 @@ async function cycle(
   if (config.dryRun) return dryRun(await decide(config, deps, asOf, from, result), publishers);
 
   if (!(await store.acquireLock(runId, config.lockLeaseMs, now()))) {
-    return { ...result, status: "skipped", skippedFor: "lock", reason: "another capbot run holds the lock" };
+    return { ...result, status: "skipped", skippedFor: "lock", reason: LOCK_HELD_REASON };
   }
   failpoint("after-lock");
   const lease = new LeaseKeeper(store, runId, config.lockLeaseMs, now, logger);
@@ -225,7 +225,8 @@ async function budgetUsedUp(
   if (budget === null) return null;
   const recent = await store.countPostsSince(publisher.name, new Date(now.getTime() - DAY_MS));
   if (recent < budget) return null;
-  return `the daily budget of ${budget} posts on ${publisher.name} is used up (${recent} in the last 24 h)`;
+  const posts = budget === 1 ? "post" : "posts";
+  return `the daily budget of ${budget} ${posts} on ${publisher.name} is used up (${recent} in the last 24 h)`;
 }
 
 /**

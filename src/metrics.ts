@@ -4,6 +4,7 @@
 
 import type { RequestListener } from "node:http";
 import type { PublisherName } from "./core/types.js";
+import { type Health, type HealthFacts, judgeHealth } from "./health.js";
 import { type Listening, type ListenOptions, listen } from "./http/listen.js";
 import type { Logger } from "./log.js";
 import type { RunStatus } from "./result.js";
@@ -22,20 +23,6 @@ interface MetricsOptions {
   now?: () => Date;
 }
 
-interface Health {
-  ok: boolean;
-  body: {
-    status: "ok" | "failing" | "locked-out";
-    consecutiveFailures: number;
-    maxFailures: number;
-    /** Since when every run has been skipped because another run holds the lock, or null. */
-    skippedForLockSince: string | null;
-    lastRun: { status: RunStatus; exitCode: number | null; finishedAt: string } | null;
-    /** The latest successful post on any publisher. */
-    lastPostAt: string | null;
-  };
-}
-
 export interface Metrics {
   record(outcome: RunOutcome): void;
   health(): Health;
@@ -52,7 +39,7 @@ export async function createMetrics(options: MetricsOptions): Promise<Metrics> {
   const lastPost = new Map<string, Date>(options.lastPostAt ?? []);
   let consecutiveFailures = 0;
   let skippedForLockSince: Date | null = null;
-  let lastRun: Health["body"]["lastRun"] = null;
+  let lastRun: HealthFacts["lastRun"] = null;
 
   const runs = new prom.Counter({
     name: "capbot_runs_total",
@@ -114,27 +101,16 @@ export async function createMetrics(options: MetricsOptions): Promise<Metrics> {
       lastRun = {
         status: outcome.status,
         exitCode: result?.exitCode ?? null,
-        finishedAt: outcome.finishedAt.toISOString(),
+        finishedAt: outcome.finishedAt,
       };
     },
     health() {
-      const failing = consecutiveFailures >= options.healthMaxFailures;
-      // A lock nobody releases (a stuck run, a hand-made lock) must not look healthy for ever.
-      const lockedOut =
-        skippedForLockSince !== null &&
-        now().getTime() - skippedForLockSince.getTime() > 2 * options.lockLeaseMs;
       const latest = [...lastPost.values()].sort((a, b) => b.getTime() - a.getTime())[0];
-      return {
-        ok: !failing && !lockedOut,
-        body: {
-          status: failing ? "failing" : lockedOut ? "locked-out" : "ok",
-          consecutiveFailures,
-          maxFailures: options.healthMaxFailures,
-          skippedForLockSince: skippedForLockSince?.toISOString() ?? null,
-          lastRun,
-          lastPostAt: latest?.toISOString() ?? null,
-        },
-      };
+      return judgeHealth(
+        { consecutiveFailures, skippedForLockSince, lastRun, lastPostAt: latest ?? null },
+        { maxFailures: options.healthMaxFailures, lockLeaseMs: options.lockLeaseMs },
+        now(),
+      );
     },
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };

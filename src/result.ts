@@ -5,6 +5,9 @@ import type { Anomaly, PublisherName, RankBy } from "./core/types.js";
 
 export type RunStatus = "posted" | "partial" | "dry-run" | "skipped" | "error";
 
+/** The reason of a run skipped because another run holds the lock: how a recorded run says so. */
+export const LOCK_HELD_REASON = "another capbot run holds the lock";
+
 /** What happened on one publisher (SPEC §9 `posts[]`). */
 export interface PostOutcome {
   publisher: PublisherName;

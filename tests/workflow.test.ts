@@ -116,12 +116,11 @@ describe("the posting workflow", () => {
     expect(workflow["permissions"]).toEqual({ contents: "read" });
   });
 
-  it("has a time limit", () => {
-    expect(typeof job["timeout-minutes"]).toBe("number");
-    expect(job["timeout-minutes"] as number).toBeGreaterThan(0);
+  it("has a time limit that four publishes within half the default lease each fit in", () => {
+    expect(job["timeout-minutes"]).toBe(30);
   });
 
-  it("maps the challenge's secrets to the environment under the same names", () => {
+  it("maps the challenge's secrets, and every network's, to the environment under the same names", () => {
     const env = obj(job["env"]);
     const names = [
       "TW_CONSUMER_KEY",
@@ -131,6 +130,12 @@ describe("the posting workflow", () => {
       "MONGODB_USER",
       "MONGODB_PASSWORD",
       "MONGO_DB_ADDRESS",
+      "BLUESKY_IDENTIFIER",
+      "BLUESKY_APP_PASSWORD",
+      "MASTODON_URL",
+      "MASTODON_ACCESS_TOKEN",
+      "TELEGRAM_BOT_TOKEN",
+      "TELEGRAM_CHAT_ID",
     ];
     for (const name of names) expect(env[name]).toBe(`\${{ secrets.${name} }}`);
   });

@@ -22,7 +22,7 @@ export async function reconcilePending(
       await store.markPosted(intent.id, {
         tweetId: outcome.id,
         time: outcome.time,
-        inReplyTo: intent.inReplyTo,
+        inReplyTo: outcome.inReplyTo === undefined ? intent.inReplyTo : outcome.inReplyTo,
         thread: outcome.thread ?? null,
         url: outcome.url ?? null,
       });

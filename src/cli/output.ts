@@ -10,9 +10,14 @@ import type { PostOutcome, RunResult } from "../result.js";
  * and the run id are in the logs (stderr), the summary event included.
  */
 export function runJson(result: RunResult): string {
+  return JSON.stringify(runObject(result));
+}
+
+/** The object `runJson` prints (the operator's page serves the same as its next post). */
+export function runObject(result: RunResult) {
   const { status, pair, text, inReplyTo, postId, publisher, rankBy, asOf, window, granularity } = result;
   const { candidates, venues, posts, anomalies, skippedCandles, unpricedPairs, reason, error } = result;
-  return JSON.stringify({
+  return {
     status,
     pair,
     text,
@@ -31,10 +36,11 @@ export function runJson(result: RunResult): string {
     unpricedPairs,
     ...(reason !== undefined ? { reason } : {}),
     ...(error !== undefined ? { error } : {}),
-  });
+  };
 }
 
-const NAMES: Readonly<Record<string, string>> = {
+/** How each publisher is named in a sentence. */
+export const NAMES: Readonly<Record<string, string>> = {
   x: "X",
   bluesky: "Bluesky",
   mastodon: "Mastodon",
@@ -43,7 +49,7 @@ const NAMES: Readonly<Record<string, string>> = {
 };
 
 /** One entry of `posts[]` (SPEC §9), without what only the logs need. */
-function postJson(post: PostOutcome): Record<string, unknown> {
+function postJson(post: PostOutcome) {
   const { publisher, status, postId, inReplyTo, url, error, reason } = post;
   return {
     publisher,
@@ -111,7 +117,7 @@ function postLine(post: PostOutcome, config: Config): string {
     case "failed":
       return `failed: ${post.error}`;
     case "pending":
-      return `may have gone out; the next run looks for it: ${post.error}`;
+      return `may have gone out, left pending: ${post.error}`;
     case "skipped":
       return `skipped: ${post.reason}`;
   }

@@ -11,6 +11,7 @@ import { register as registerImport } from "./commands/import.js";
 import { register as registerPreview } from "./commands/preview.js";
 import { register as registerRun } from "./commands/run.js";
 import { register as registerSchedule } from "./commands/schedule.js";
+import { register as registerServe } from "./commands/serve.js";
 
 // Whatever reaches stdout or stderr, from capbot or a library, passes the secret scrubber (SPEC §9).
 scrubProcessOutput();
@@ -44,6 +45,7 @@ for (const register of [
   registerDoctor,
   registerSchedule,
   registerHistory,
+  registerServe,
 ]) {
   register(program);
 }

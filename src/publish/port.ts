@@ -62,6 +62,11 @@ export type Reconciliation =
       status: "posted";
       id: string;
       time: Date;
+      /**
+       * What the post found really replies to, when the network tells: null when the dead run had
+       * restarted a gone thread. Absent: the intent's reply target.
+       */
+      inReplyTo?: string | null;
       thread?: Record<string, unknown> | null;
       url?: string | null;
     }

@@ -91,7 +91,7 @@ function postLine(post: PostOutcome): string {
     case "failed":
       return `- ${name}: failed: ${inert(post.error ?? "not given")}`;
     case "pending":
-      return `- ${name}: may have gone out; the next run looks for it: ${inert(post.error ?? "")}`;
+      return `- ${name}: may have gone out, left pending: ${inert(post.error ?? "")}`;
     case "skipped":
       return `- ${name}: ${inert(post.reason ?? "skipped")}, ${thread}.`;
   }

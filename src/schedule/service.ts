@@ -1,11 +1,12 @@
-// `capbot schedule` as a long-running service: the schedule, the optional metrics server and the
-// shutdown signals wired together. Resolves once stopped cleanly; the shell then exits 0.
+// `capbot schedule` as a long-running service: the schedule, the optional metrics server and operator's
+// page, and the shutdown signals wired together. Resolves once stopped cleanly; the shell then exits 0.
 
 import { openStore } from "../adapters.js";
 import type { Config } from "../config.js";
 import type { PublisherName } from "../core/types.js";
+import type { Listening } from "../http/listen.js";
 import type { Logger } from "../log.js";
-import type { Metrics, MetricsServer } from "../metrics.js";
+import type { Metrics } from "../metrics.js";
 import type { RunResult } from "../result.js";
 import { startSchedule } from "./scheduler.js";
 import type { ScheduleSettings } from "./settings.js";
@@ -24,16 +25,30 @@ export async function runScheduleService(
 ): Promise<void> {
   const { logger, shutdown } = deps;
   let metrics: Metrics | null = null;
-  let server: MetricsServer | null = null;
-  if (settings.metrics !== null) {
-    const { createMetrics, serveMetrics } = await import("../metrics.js");
-    metrics = await createMetrics({
-      publishers: config.publishers,
-      healthMaxFailures: settings.healthMaxFailures,
-      lockLeaseMs: config.lockLeaseMs,
-      lastPostAt: await lastPostAt(config, logger),
-    });
-    server = await serveMetrics(metrics, settings.metrics, logger);
+  const servers: Listening[] = [];
+  try {
+    // The page's /healthz is the schedule's own: it needs the metrics even without /metrics.
+    if (settings.metrics !== null || settings.page !== null) {
+      const { createMetrics } = await import("../metrics.js");
+      metrics = await createMetrics({
+        publishers: config.publishers,
+        healthMaxFailures: settings.healthMaxFailures,
+        lockLeaseMs: config.lockLeaseMs,
+        lastPostAt: await lastPostAt(config, logger),
+      });
+    }
+    if (metrics !== null && settings.metrics !== null) {
+      const { serveMetrics } = await import("../metrics.js");
+      servers.push(await serveMetrics(metrics, settings.metrics, logger));
+    }
+    if (metrics !== null && settings.page !== null) {
+      const { servePage } = await import("../web/server.js");
+      const own = metrics;
+      servers.push(await servePage({ config, logger, health: async () => own.health() }, settings.page));
+    }
+  } catch (err) {
+    await Promise.all(servers.map((s) => s.close()));
+    throw err;
   }
 
   const schedule = startSchedule({
@@ -46,7 +61,7 @@ export async function runScheduleService(
     await shutdown.received;
     await schedule.stop();
   } finally {
-    await server?.close();
+    await Promise.all(servers.map((s) => s.close()));
     shutdown.dispose();
   }
 }

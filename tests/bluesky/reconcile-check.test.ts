@@ -74,6 +74,7 @@ describe("reconcile (SPEC §8)", () => {
       status: "posted",
       id: post.uri,
       time: new Date("2026-03-02T11:58:01.000Z"),
+      inReplyTo: rootRef.uri,
       thread: { cid: post.cid, root: rootRef },
       url: `https://bsky.app/profile/${env.standIn.account.did}/post/${post.rkey}`,
     });

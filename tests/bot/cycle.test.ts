@@ -122,7 +122,7 @@ describe("several publishers (SPEC §8, §9)", () => {
       {
         publisher: "x",
         status: "skipped",
-        reason: "the daily budget of 1 posts on x is used up (1 in the last 24 h)",
+        reason: "the daily budget of 1 post on x is used up (1 in the last 24 h)",
       },
       { publisher: "telegram", status: "posted" },
     ]);
@@ -136,7 +136,7 @@ describe("several publishers (SPEC §8, §9)", () => {
       CAPBOT_MIN_VENUES: "50",
     });
     expect(skipped).toMatchObject({ status: "skipped", exitCode: 0, skippedFor: "budget" });
-    expect(skipped.reason).toMatch(/daily budget of 1 posts on x is used up/);
+    expect(skipped.reason).toMatch(/daily budget of 1 post on x is used up/);
   });
 });
 

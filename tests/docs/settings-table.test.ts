@@ -21,6 +21,7 @@ describe("docs/configuration.md", () => {
 
   it("names every environment variable of every setting", () => {
     const table = settingsTable();
-    for (const setting of Object.values(SETTINGS)) for (const env of setting.env) expect(table).toContain(`\`${env}\``);
+    for (const setting of Object.values(SETTINGS))
+      for (const env of setting.env) expect(table).toContain(`\`${env}\``);
   });
 });

@@ -69,6 +69,7 @@ describe("reconcile by the Idempotency-Key, within the hour (SPEC §8)", () => {
       status: "posted",
       id: made.id,
       time: made.createdAt,
+      inReplyTo: null,
       thread: null,
       url: standIn.statusUrl(made.id),
     });

@@ -138,6 +138,7 @@ export class MastodonStandIn {
   url = "";
 
   private readonly scripts = new Map<string, Reply[]>();
+  private readonly waiters: { route: string; resolve: (r: Recorded) => void }[] = [];
   private readonly open = new Set<ServerResponse>();
   private nextId = 110_000_000_000_000_000n;
   private server: Server | null = null;
@@ -185,6 +186,11 @@ export class MastodonStandIn {
     this.scripts.set(route, [...(this.scripts.get(route) ?? []), ...replies]);
   }
 
+  /** Resolves when a request on `route` has been received (before it is answered). */
+  received(route: string): Promise<Recorded> {
+    return new Promise((resolve) => this.waiters.push({ route, resolve }));
+  }
+
   /** A status on the account before the test (e.g. an earlier run's). */
   seedStatus(status: Partial<StoredStatus> & { id: string; text: string; createdAt: Date }): void {
     this.statuses.set(status.id, { inReplyToId: null, mediaIds: [], visibility: "public", ...status });
@@ -216,6 +222,10 @@ export class MastodonStandIn {
       authProblem: this.authProblem(headers["authorization"]),
     };
     this.requests.push(recorded);
+    for (const w of this.waiters.filter((w) => w.route === recorded.route)) {
+      this.waiters.splice(this.waiters.indexOf(w), 1);
+      w.resolve(recorded);
+    }
 
     const scripted = this.scripts.get(recorded.route)?.shift();
     const reply = scripted ?? this.answer(recorded);

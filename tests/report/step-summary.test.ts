@@ -120,7 +120,7 @@ describe("step summary", () => {
     expect(md).toMatch(/^## capbot posted BTC-USDT on some networks only \(exit 4\)\n/);
     expect(md).toContain("- [View the post on X](https://x.com/i/web/status/1), as a new thread.");
     expect(md).toContain("- Bluesky: failed: Bluesky refused the login");
-    expect(md).toContain("- Telegram: may have gone out; the next run looks for it: no answer");
+    expect(md).toContain("- Telegram: may have gone out, left pending: no answer");
   });
 
   it("skipped: the reason", () => {

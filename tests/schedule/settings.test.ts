@@ -8,8 +8,28 @@ import { onShutdownSignal, type SignalSource } from "../../src/schedule/signals.
 import { captureLogger } from "./capture.js";
 
 describe("schedule settings", () => {
-  it("defaults: hourly at minute 0, no metrics server, unhealthy after 3 failures", () => {
-    expect(scheduleSettings({}, {})).toEqual({ cron: "0 * * * *", metrics: null, healthMaxFailures: 3 });
+  it("defaults: hourly at minute 0, no metrics server, no page, unhealthy after 3 failures", () => {
+    expect(scheduleSettings({}, {})).toEqual({
+      cron: "0 * * * *",
+      metrics: null,
+      page: null,
+      healthMaxFailures: 3,
+    });
+  });
+
+  it("the page is served with --serve-port or CAPBOT_SERVE_PORT, on 127.0.0.1 unless a host is given", () => {
+    expect(scheduleSettings({ servePort: "8080" }, {}).page).toEqual({
+      port: 8080,
+      host: "127.0.0.1",
+      portSetting: "--serve-port",
+      hostSetting: "--serve-host",
+    });
+    expect(scheduleSettings({}, { CAPBOT_SERVE_PORT: "8081", CAPBOT_SERVE_HOST: "::1" }).page).toEqual({
+      port: 8081,
+      host: "::1",
+      portSetting: "CAPBOT_SERVE_PORT",
+      hostSetting: "CAPBOT_SERVE_HOST",
+    });
   });
 
   it("the metrics server listens on 127.0.0.1 unless a host is given, and knows which settings chose it", () => {

@@ -46,7 +46,10 @@ export type Reply =
 
 interface StoredPost {
   id: string;
+  /** The text as X gives it back (with a media's short link appended). */
   text: string;
+  /** The text as it was sent: what X's duplicate-content check compares. */
+  sent: string;
   createdAt: Date;
   inReplyTo: string | null;
   mediaIds: string[];
@@ -174,7 +177,7 @@ export class XStandIn {
 
   /** A post that exists on the account before the test (e.g. the old bot's). */
   seedPost(id: string, text: string, createdAt: Date): void {
-    this.posts.set(id, { id, text, createdAt, inReplyTo: null, mediaIds: [] });
+    this.posts.set(id, { id, text, sent: text, createdAt, inReplyTo: null, mediaIds: [] });
   }
 
   routeOf(method: string, path: string): string {
@@ -295,7 +298,7 @@ export class XStandIn {
     const target = (body["reply"] as { in_reply_to_tweet_id?: unknown } | undefined)?.in_reply_to_tweet_id;
     if (target !== undefined && (typeof target !== "string" || !this.posts.has(target)))
       return X_ANSWERS.replyTargetGone;
-    if ([...this.posts.values()].some((p) => p.text === text)) return X_ANSWERS.duplicate;
+    if ([...this.posts.values()].some((p) => p.sent === text)) return X_ANSWERS.duplicate;
     const mediaIds = ((body["media"] as { media_ids?: unknown } | undefined)?.media_ids ?? []) as unknown[];
     if (!mediaIds.every((m) => typeof m === "string" && this.media.get(m)?.finalized)) {
       return json(400, { title: "Invalid Request", status: 400, detail: "unknown media id" });
@@ -305,6 +308,7 @@ export class XStandIn {
       id,
       // Like X: a post with media comes back with the media's short link at the end of its text.
       text: mediaIds.length > 0 ? `${text} https://t.co/${id.slice(-10)}` : text,
+      sent: text,
       createdAt: this.now(),
       inReplyTo: target ?? null,
       mediaIds: mediaIds as string[],

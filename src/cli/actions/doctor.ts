@@ -1,19 +1,15 @@
 // What `capbot doctor` does: a checklist of what a run needs — settings, the store, the data, the publisher —
 // each line ✔ or ✘ with a one-line fix. Exit 0 when all pass, else the exit code of the first failure.
+// The lines themselves are gathered in src/doctor/checks.ts, which the operator's page shares.
 
 import type { Command } from "commander";
-import { openPublishers, openStore } from "../../adapters.js";
-import type { Config } from "../../config.js";
-import { ConfigError, EXIT, exitCodeOf } from "../../errors.js";
-import type { createLogger } from "../../log.js";
-import { localTimelineChecks } from "../../publish/local-agreement.js";
-import { lockCheck, unreadableLock } from "../../report/lock.js";
-import { failedCheck } from "../../store/mongo-doctor.js";
+import { runChecks, settingsFailed } from "../../doctor/checks.js";
+import { ConfigError, EXIT } from "../../errors.js";
 import type { Check } from "../../store/port.js";
 import { contextOf } from "../context.js";
 
 export async function doctor(opts: { json?: boolean }, command: Command): Promise<void> {
-  const checks = await runChecks(command);
+  const checks = await checksOf(command);
   const failed = checks.find((c) => !c.ok);
   const exitCode = failed ? (failed.exitCode ?? EXIT.other) : EXIT.ok;
   if (opts.json) {
@@ -33,68 +29,14 @@ export async function doctor(opts: { json?: boolean }, command: Command): Promis
   process.exitCode = exitCode;
 }
 
-async function runChecks(command: Command): Promise<Check[]> {
-  let config: Config;
-  let logger: ReturnType<typeof createLogger>;
+/** The configuration, then every line; a configuration error is the one line there is. */
+async function checksOf(command: Command): Promise<Check[]> {
+  let context: ReturnType<typeof contextOf>;
   try {
-    ({ config, logger } = contextOf(command));
+    context = contextOf(command);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    return [
-      {
-        name: "settings",
-        ok: false,
-        detail: err.message,
-        fix: "see the configuration table in the README",
-        exitCode: EXIT.config,
-      },
-    ];
+    return [settingsFailed(err)];
   }
-  const checks: Check[] = [
-    {
-      name: "settings",
-      ok: true,
-      detail: `store ${config.store}${config.store === "embedded" ? ` (${config.dataDir})` : ` (database ${config.mongo?.db})`}, publishers ${config.publishers.join(", ")}, rank by ${config.rankBy}, window ${config.windowText} of ${config.granularity} candles`,
-    },
-  ];
-
-  const now = new Date();
-  const asOf = config.asOf ?? now;
-  try {
-    const store = await openStore(config, { readonly: true });
-    try {
-      const query = {
-        granularity: config.granularity,
-        from: new Date(asOf.getTime() - config.windowMs),
-        to: asOf,
-      };
-      checks.push(...(await store.doctor(query, config.maxDataAgeMs, asOf)));
-      checks.push(
-        await store.lockInfo().then(
-          (lock) => lockCheck(lock, now, config.lockLeaseMs),
-          (err: unknown) => unreadableLock((err as Error).message),
-        ),
-      );
-      checks.push(...(await localTimelineChecks(config, store)));
-    } finally {
-      await store.close();
-    }
-  } catch (err) {
-    const code = exitCodeOf(err);
-    checks.push(
-      failedCheck("store reachable", (err as Error).message, code === EXIT.other ? EXIT.store : code),
-    );
-  }
-
-  try {
-    const publishers = await openPublishers(config, logger);
-    try {
-      for (const publisher of publishers) checks.push(await publisher.check());
-    } finally {
-      await Promise.all(publishers.map((p) => p.close?.()));
-    }
-  } catch (err) {
-    checks.push({ name: "publishers", ok: false, detail: (err as Error).message, exitCode: EXIT.publish });
-  }
-  return checks;
+  return runChecks(context.config, context.logger);
 }

@@ -3,6 +3,7 @@
 import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { anomalyText } from "../../report/anomalies.js";
+import { compact } from "../../report/figures.js";
 import type { RunResult } from "../../result.js";
 import { drawChart, runOnce } from "../../runner.js";
 import { contextOrReport } from "../context.js";
@@ -72,16 +73,4 @@ export function previewText(result: RunResult): string {
     "",
     result.text ?? "",
   ].join("\n");
-}
-
-/** 1234567 → "1.23M": candidates span many orders of magnitude. */
-function compact(n: number): string {
-  const units: [number, string][] = [
-    [1e12, "T"],
-    [1e9, "B"],
-    [1e6, "M"],
-    [1e3, "k"],
-  ];
-  for (const [size, suffix] of units) if (n >= size) return `${(n / size).toFixed(2)}${suffix}`;
-  return n.toFixed(2);
 }

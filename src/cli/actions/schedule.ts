@@ -1,5 +1,5 @@
 // What `capbot schedule` does: runs `run` on a cron schedule until SIGTERM or SIGINT, optionally serving
-// /metrics and /healthz. The loop itself lives in src/schedule/.
+// /metrics and /healthz, and the operator's page. The loop itself lives in src/schedule/.
 
 import type { Command } from "commander";
 import { exitCodeOf } from "../../errors.js";
@@ -7,6 +7,7 @@ import { runOnce } from "../../runner.js";
 import { runScheduleService } from "../../schedule/service.js";
 import { type ScheduleSettings, scheduleSettings } from "../../schedule/settings.js";
 import { onShutdownSignal } from "../../schedule/signals.js";
+import { requireTokenFor } from "../../web/access.js";
 import { contextOf, reportConfigError } from "../context.js";
 
 export async function schedule(_opts: unknown, command: Command): Promise<void> {
@@ -15,6 +16,9 @@ export async function schedule(_opts: unknown, command: Command): Promise<void> 
   try {
     settings = scheduleSettings(command.opts(), process.env);
     ctx = contextOf(command);
+    if (settings.page !== null) {
+      requireTokenFor(settings.page.host, ctx.config.serve.token, settings.page.hostSetting);
+    }
   } catch (err) {
     reportConfigError(err, false);
     return;
@@ -28,7 +32,7 @@ export async function schedule(_opts: unknown, command: Command): Promise<void> 
       shutdown,
     });
   } catch (err) {
-    // The metrics server could not start (port in use): nothing was scheduled.
+    // The metrics server or the page could not start (port in use): nothing was scheduled.
     shutdown.dispose();
     process.stderr.write(`capbot: ${(err as Error).message}\n`);
     process.exitCode = exitCodeOf(err);

@@ -1,5 +1,5 @@
 // `capbot schedule`: runs `run` on a cron schedule until SIGTERM or SIGINT, optionally serving
-// /metrics and /healthz. The loop itself lives in src/schedule/.
+// /metrics and /healthz, and the operator's page. The loop itself lives in src/schedule/.
 
 import type { Command } from "commander";
 import { DEFAULT_CRON } from "../../schedule/defaults.js";
@@ -18,6 +18,11 @@ export function register(program: Command): void {
       .option(
         "--metrics-host <host>",
         "the address to serve them on (default all interfaces; CAPBOT_METRICS_HOST)",
+      )
+      .option("--serve-port <port>", "serve the operator's page on this port (CAPBOT_SERVE_PORT)")
+      .option(
+        "--serve-host <host>",
+        "the address to serve it on (default 127.0.0.1; any other needs CAPBOT_SERVE_TOKEN; CAPBOT_SERVE_HOST)",
       )
       .option("--dry-run", "compose each post without publishing or writing anything"),
     // No --as-of: a fixed instant would have every tick post about the same window.

@@ -8,7 +8,7 @@ import { POST_COLLECTION, postUrl } from "./address.js";
 import { BlueskyCallError, type Call } from "./call.js";
 import { createdFrom } from "./post.js";
 import { recordKeyOf } from "./record-key.js";
-import { readPost, threadOf } from "./thread.js";
+import { parentOf, readPost, threadOf } from "./thread.js";
 
 export async function reconcileOnBluesky(call: Call, intent: PostRecord): Promise<Reconciliation> {
   const rkey = recordKeyOf(intent.id, intent.time);
@@ -27,6 +27,7 @@ export async function reconcileOnBluesky(call: Call, intent: PostRecord): Promis
       status: "posted",
       id: post.uri,
       time: post.createdAt,
+      inReplyTo: parentOf(found),
       thread: threadOf(post, post.root),
       url: postUrl(post.uri),
     };

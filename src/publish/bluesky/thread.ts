@@ -46,6 +46,11 @@ export function rootOf(post: StoredPost): StrongRef {
   return strongRef(reply["root"]) ?? { uri: post.uri, cid: post.cid };
 }
 
+/** The post a post replies to (its own reply's parent), or null when it starts a thread. */
+export function parentOf(post: StoredPost): string | null {
+  return strongRef(objectOr(post.value["reply"])["parent"])?.uri ?? null;
+}
+
 export type Target = { reply: ReplyRefs } | { gone: string };
 
 /**

@@ -147,6 +147,7 @@ function posted(status: SeenStatus, intent: PostRecord): Reconciliation {
     status: "posted",
     id: status.id,
     time: status.createdAt ?? intent.time,
+    inReplyTo: status.inReplyToId,
     thread: null,
     url: status.url,
   };
