@@ -14,7 +14,9 @@ const bundled = await build({
   platform: "node",
   write: false,
 });
-const { settingsTable } = await import(`data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0].text).toString("base64")}`);
+const { settingsTable } = await import(
+  `data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0].text).toString("base64")}`
+);
 
 const doc = readFileSync(DOC, "utf8");
 const start = doc.indexOf(START);
