@@ -52,6 +52,13 @@ const SESSION = [
   "capbot history --pair BTC-USD",
   "CAPBOT_TOP=ten capbot preview",
   "capbot run --dry-run --as-of 2026-03-05T12:00:00Z",
+  // Faults an operator may meet, each as its sentence and exit code (docs/faults.md, configuration.md).
+  "CAPBOT_MAX_POSTS_PER_DAY=2 capbot run --as-of 2026-03-02T14:00:00Z",
+  "CAPBOT_DATA_DIR=capbot-data/capbot.sqlite capbot history",
+  "capbot import /dev/zero",
+  "BLUESKY_IDENTIFIER=capbot.example.com BLUESKY_APP_PASSWORD=fake-app-password CAPBOT_LOCK_LEASE=1m capbot run",
+  "X_TIMEOUT=banana capbot preview",
+  "capbot run --as-of 2026-02-30",
 ];
 
 const MARKER = /(<!-- example: ((?:[A-Z_]+=\S* )*capbot [^\n]*?) -->\n```[^\n]*\n)([\s\S]*?)(```)/g;
