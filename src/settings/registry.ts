@@ -28,6 +28,8 @@ export interface Setting<T> {
   env: readonly string[];
   /** The commander option key (camelCase) of its flag, when it has one. */
   flag?: string;
+  /** The flag only turns the setting off: `--no-chart` (commander gives `chart: false`). */
+  negated?: true;
   /** Its key in the JSON config file; credentials have none (they belong in the environment). */
   file?: string;
   kind: Kind<T>;
@@ -180,6 +182,7 @@ export const SETTINGS = {
   chart: setting({
     env: ["CAPBOT_CHART"],
     flag: "chart",
+    negated: true,
     file: "chart",
     kind: onOff,
     shown: "on",

@@ -3,6 +3,7 @@
 // `npm run docs:settings` writes it).
 
 import { type Group, SETTINGS, type Setting } from "./registry.js";
+import { flagOf } from "./values.js";
 
 const GROUPS: readonly Group[] = [
   "Store",
@@ -25,7 +26,7 @@ function code(text: string): string {
 
 function row(s: Setting<unknown>): string {
   const env = s.env.map(code).join(" or ");
-  const flag = s.flag ? code(`--${s.flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`) : "";
+  const flag = s.flag ? code(flagOf(s.flag, s.negated === true)) : "";
   const file = s.file ? code(s.file) : "";
   const meaning = `${s.meaning}${s.secret ? " (secret: never shown, logged or stored)" : ""}`;
   return `| ${env} | ${flag} | ${file} | ${s.shown.replace(/\|/g, "\\|")} | ${s.kind.describe.replace(/\|/g, "\\|")} | ${meaning} |`;

@@ -41,7 +41,7 @@ export class Values {
     if (s.flag !== undefined) {
       const v = this.flags[s.flag];
       if (v !== undefined && v !== null && v !== "")
-        return { value: v, source: "flag", name: flagName(s.flag) };
+        return { value: v, source: "flag", name: flagOf(s.flag, s.negated === true) };
     }
     // An empty variable counts as unset: GitHub Actions passes a missing secret as "".
     for (const env of s.env) {
@@ -90,8 +90,9 @@ export class Values {
   }
 }
 
-function flagName(key: string): string {
-  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+/** The flag as typed: `--metrics-port`, `--no-chart`. */
+export function flagOf(key: string, negated = false): string {
+  return `--${negated ? "no-" : ""}${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 function readConfigFile(

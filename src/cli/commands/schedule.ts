@@ -17,7 +17,11 @@ export function register(program: Command): void {
       .option("--metrics-port <port>", "serve /metrics and /healthz on this port (CAPBOT_METRICS_PORT)")
       .option(
         "--metrics-host <host>",
-        "the address to serve them on (default all interfaces; CAPBOT_METRICS_HOST)",
+        "the address to serve them on (default 127.0.0.1; CAPBOT_METRICS_HOST)",
+      )
+      .option(
+        "--health-max-failures <n>",
+        "/healthz answers 503 after this many failed runs in a row (default 3; CAPBOT_HEALTH_MAX_FAILURES)",
       )
       .option("--serve-port <port>", "serve the operator's page on this port (CAPBOT_SERVE_PORT)")
       .option(

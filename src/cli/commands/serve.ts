@@ -15,6 +15,10 @@ export function register(program: Command): void {
       "the address to listen on (default 127.0.0.1; any other needs CAPBOT_SERVE_TOKEN; CAPBOT_SERVE_HOST)",
     )
     .option(
+      "--health-max-failures <n>",
+      "/healthz answers 503 after this many failed runs in a row (default 3; CAPBOT_HEALTH_MAX_FAILURES)",
+    )
+    .option(
       "--as-of <iso>",
       "show the page as of this instant instead of each request's now, for reproducible examples",
     )
