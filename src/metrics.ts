@@ -3,7 +3,7 @@
 // for it.
 
 import type { RequestListener } from "node:http";
-import type { PublisherName } from "./core/types.js";
+import type { Anomaly, PublisherName } from "./core/types.js";
 import { type Health, type HealthFacts, judgeHealth } from "./health.js";
 import { type Listening, type ListenOptions, listen } from "./http/listen.js";
 import type { Logger } from "./log.js";
@@ -11,6 +11,10 @@ import type { RunStatus } from "./result.js";
 import type { RunOutcome } from "./schedule/scheduler.js";
 
 const RUN_STATUSES: readonly RunStatus[] = ["posted", "partial", "dry-run", "skipped", "error"];
+const ANOMALY_KINDS: readonly (readonly [Anomaly["kind"], Anomaly["action"]])[] = [
+  ["price-outlier", "excluded"],
+  ["volume-spike", "held"],
+];
 
 interface MetricsOptions {
   publishers: readonly PublisherName[];
@@ -83,9 +87,19 @@ export async function createMetrics(options: MetricsOptions): Promise<Metrics> {
     registers: [registry],
   });
 
+  // SPEC §3a: each exclusion and hold the guard made, by kind; zero until one is seen.
+  const anomalies = new prom.Counter({
+    name: "capbot_anomalies_total",
+    help: "Venues the anomaly guard excluded (price-outlier) or held a pair for (volume-spike), by kind.",
+    labelNames: ["kind", "action"],
+    registers: [registry],
+  });
+  for (const [kind, action] of ANOMALY_KINDS) anomalies.inc({ kind, action }, 0);
+
   return {
     record(outcome) {
       runs.inc({ status: outcome.status });
+      for (const a of outcome.result?.anomalies ?? []) anomalies.inc({ kind: a.kind, action: a.action });
       duration.observe(outcome.durationSeconds);
       const result = outcome.result;
       for (const post of result?.posts ?? []) {

@@ -65,6 +65,40 @@ describe("/metrics", () => {
     expect(text).not.toMatch(/NaN/);
   });
 
+  it("§3a counts the anomaly guard's exclusions and holds by kind, from 0", async () => {
+    const metrics = await createMetrics({
+      publishers: ["local"],
+      healthMaxFailures: 3,
+      lockLeaseMs: 600_000,
+    });
+    const get = await serve(metrics);
+    const before = await (await get("/metrics")).text();
+    expect(sample(before, 'capbot_anomalies_total{kind="price-outlier",action="excluded"}')).toBe(0);
+    expect(sample(before, 'capbot_anomalies_total{kind="volume-spike",action="held"}')).toBe(0);
+
+    const outlier = {
+      pair: "BTC-USDT",
+      venue: "v1",
+      kind: "price-outlier",
+      action: "excluded",
+      detail: "d",
+    } as const;
+    const spike = {
+      pair: "ETH-USDT",
+      venue: "v2",
+      kind: "volume-spike",
+      action: "held",
+      detail: "d",
+    } as const;
+    const anomalies = [outlier, { ...outlier, venue: "v3" }, spike];
+    metrics.record(outcome("posted", { result: runResult({ status: "posted", anomalies }) }));
+    metrics.record(outcome("dry-run", { result: runResult({ status: "dry-run", anomalies: [spike] }) }));
+
+    const after = await (await get("/metrics")).text();
+    expect(sample(after, 'capbot_anomalies_total{kind="price-outlier",action="excluded"}')).toBe(2);
+    expect(sample(after, 'capbot_anomalies_total{kind="volume-spike",action="held"}')).toBe(2);
+  });
+
   it("counts runs by status and posts by publisher, and times the runs", async () => {
     let now = T0;
     const metrics = await createMetrics({
