@@ -20,7 +20,8 @@ const DUPLICATE_KEY = 11000;
 
 /**
  * Takes the lease when it is absent, expired, further ahead than one lease (SPEC §8a: a clock jump or a
- * hand-made document never stops the bot for good), or already ours (a renewal). When another owner
+ * hand-made document never stops the bot for good), not a lease at all (no date in `expiresAt`, no owner), or
+ * already ours (a renewal). When another owner
  * holds it, the filter matches nothing, the upsert tries to insert a second `_id: "run"`, and the unique
  * `_id` index refuses it: that refusal is the "held" answer.
  */
@@ -35,7 +36,15 @@ export async function acquireLease(
     await locks.findOneAndUpdate(
       {
         _id: LOCK_ID,
-        $or: [{ expiresAt: { $lte: now } }, { expiresAt: { $gt: farFuture(now, leaseMs) } }, { owner }],
+        $or: [
+          { expiresAt: { $lte: now } },
+          { expiresAt: { $gt: farFuture(now, leaseMs) } },
+          // A document without a date there, or without an owner, is no lease (readLease says the lock is
+          // free): it never blocks.
+          { expiresAt: { $not: { $type: "date" } } },
+          { owner: { $not: { $type: "string" } } },
+          { owner },
+        ],
       },
       { $set: { owner, expiresAt, acquiredAt: now, holder: thisHolder() } },
       { upsert: true },

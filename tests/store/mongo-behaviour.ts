@@ -162,6 +162,28 @@ export function describeMongoBehaviour(name: string, fixture: () => Promise<Mong
       await store.close();
     });
 
+    it("§8a a hand-made lock document that is no lease (no date in expiresAt, no owner) is taken over, as doctor says it is free", async () => {
+      const inAMinute = t("2024-05-01T12:01:00Z");
+      const documents: Record<string, unknown>[] = [
+        { owner: "by-hand", expiresAt: "2099-01-01T00:00:00Z" },
+        { owner: "by-hand", expiresAt: 4_102_444_800_000 },
+        { owner: "by-hand", expiresAt: null },
+        { owner: "by-hand" },
+        { owner: 42, expiresAt: inAMinute },
+        { expiresAt: inAMinute },
+      ];
+      for (const fields of documents) {
+        const { open, raw } = await fixture();
+        const doc = { _id: "run", ...fields };
+        await raw.insert("capbot_locks", [doc]);
+        const store = await open();
+        expect(await store.lockInfo()).toBeNull();
+        expect(await store.acquireLock("owner-a", 60_000, t("2024-05-01T12:00:00Z"))).toBe(true);
+        expect(await store.lockInfo()).toMatchObject({ owner: "owner-a" });
+        await store.close();
+      }
+    });
+
     it("import: $numberDecimal volumes are stored as Decimal128 and read back into the snapshot", async () => {
       const { open, raw } = await fixture();
       const store = await open();
