@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { open, readdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { PublishError } from "../errors.js";
+import { fileErrorReason } from "../file-errors.js";
 
 /** `{name}.{pid}.{hex}.tmp`: the temporary files of capbot's atomic writes (the chart, the lock, a new store). */
 const TEMPORARY = /^.+\.(\d+)\.[0-9a-f]+\.tmp(-journal)?$/;
@@ -76,7 +77,7 @@ export async function appendLine(path: string, line: string, dir: string): Promi
   } catch (err) {
     const undone = written === 0 || (await takeBack(handle, size));
     await handle.close().catch(() => undefined);
-    throw new PublishError(reasonOf(err), { cause: err, uncertain: !undone });
+    throw new PublishError(fileErrorReason(err), { cause: err, uncertain: !undone });
   }
   await handle.close();
   if (size === 0) await syncFolder(dir);
@@ -104,15 +105,6 @@ async function takeBack(handle: Awaited<ReturnType<typeof open>>, size: number):
   } catch {
     return false;
   }
-}
-
-/** The OS's words for a file error, with its code: "no space left on device (ENOSPC)". */
-export function reasonOf(err: unknown): string {
-  const { code, syscall, message } = err as NodeJS.ErrnoException;
-  if (code === undefined || syscall === undefined) return String(message ?? err);
-  // Node's form is "ENOSPC: no space left on device, write" (and the path after an open).
-  const words = message.replace(/^[A-Z]+: /, "").replace(new RegExp(`, ${syscall}( '.*')?$`), "");
-  return `${words} (${code})`;
 }
 
 /**

@@ -11,8 +11,9 @@ import type { PostRecord } from "../core/types.js";
 import { dataDirProblem, nearestExisting } from "../data-dir.js";
 import { EXIT, PublishError } from "../errors.js";
 import { failpoint } from "../failpoints.js";
+import { fileErrorReason } from "../file-errors.js";
 import type { Check } from "../store/port.js";
-import { appendLine, reasonOf, sweepLeftovers, writeFileAtomically } from "./local-files.js";
+import { appendLine, sweepLeftovers, writeFileAtomically } from "./local-files.js";
 import type { Publisher, PublishRequest, PublishResult, Reconciliation } from "./port.js";
 
 export const OUTBOX_FILE = "outbox.ndjson";
@@ -53,7 +54,7 @@ export function createLocalPublisher(dataDir: string, now: () => Date = () => ne
       try {
         await mkdir(dataDir, { recursive: true });
       } catch (err) {
-        throw failed(reasonOf(err), err);
+        throw failed(fileErrorReason(err), err);
       }
       // The lease is ours from here to the line: no other run writes in this folder meanwhile.
       await request.fence();
@@ -73,7 +74,7 @@ export function createLocalPublisher(dataDir: string, now: () => Date = () => ne
           line.alt = request.chart.alt;
         } catch (err) {
           chartError = err;
-          warnings.push(`the chart could not be written (${reasonOf(err)}): posted without it`);
+          warnings.push(`the chart could not be written (${fileErrorReason(err)}): posted without it`);
         }
       }
       failpoint("local-chart-written");
@@ -84,11 +85,11 @@ export function createLocalPublisher(dataDir: string, now: () => Date = () => ne
         if (repaired !== null) warnings.push(repaired);
       } catch (err) {
         // The first error is the one that says why (a full disk shows first at the chart).
-        const why = err instanceof PublishError ? err.message : reasonOf(err);
+        const why = err instanceof PublishError ? err.message : fileErrorReason(err);
         const first =
           chartError === null
             ? why
-            : `the chart failed first (${reasonOf(chartError)}), then the line (${why})`;
+            : `the chart failed first (${fileErrorReason(chartError)}), then the line (${why})`;
         throw failed(first, err, err instanceof PublishError && err.uncertain);
       }
       return {

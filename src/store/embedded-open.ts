@@ -9,6 +9,7 @@ import { createRequire } from "node:module";
 import type DatabaseModule from "better-sqlite3";
 import { dataDirProblem } from "../data-dir.js";
 import { StoreError } from "../errors.js";
+import { fileErrorReason } from "../file-errors.js";
 import { FORMAT_VERSION, formatVersion, migrate } from "./embedded-schema.js";
 
 /**
@@ -135,7 +136,7 @@ function withSchema(db: Database, file: string): Database {
  * this process has used up its file descriptors (a server holding many connections), say that instead.
  */
 export function reasonOf(err: unknown): string {
-  const reason = err instanceof Error ? err.message : String(err);
+  const reason = fileErrorReason(err);
   const code = (err as { code?: unknown }).code;
   if (typeof code !== "string" || !/^SQLITE_(CANTOPEN|IOERR)/.test(code) || !outOfDescriptors())
     return reason;

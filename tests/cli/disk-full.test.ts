@@ -174,6 +174,27 @@ async function stopped(child: ChildProcess): Promise<void> {
 
 describe("a real full disk", () => {
   it.skipIf(tmpfs === null)(
+    "a disk full before the run: exit 5, the lock's failure said in words with its code, not the engine's text",
+    { timeout: 60_000 },
+    () => {
+      const dataDir = join(tmpfs as string, "full-first");
+      const env = { CAPBOT_DATA_DIR: dataDir };
+      prepare(dataDir, env);
+      const filler = join(tmpfs as string, "filler-first");
+      fill(filler);
+      try {
+        const r = cli(["run", "--json"], env);
+        expect(r.code, r.stderr).toBe(5);
+        const error = JSON.parse(r.stdout).error as string;
+        expect(error).toMatch(/could not take the lock: no space left on device \(ENOSPC\)$/);
+        expect(error).not.toContain("ENOSPC:");
+      } finally {
+        rmSync(filler);
+      }
+    },
+  );
+
+  it.skipIf(tmpfs === null)(
     "a run that finds the disk full after its intent leaves no torn record nor half a chart; the next run is clean",
     { timeout: 90_000 },
     async () => {
