@@ -10,6 +10,7 @@ import { EXIT } from "../errors.js";
 import { LOCK_COLLECTION } from "./mongo-lock.js";
 import { newestCandlePipeline, snapshotPipeline } from "./pipelines.js";
 import type { Check } from "./port.js";
+import { RUNS_COLLECTION } from "./runs.js";
 
 export interface MongoDoctorContext {
   db: Db;
@@ -196,14 +197,19 @@ function numberOr0(value: unknown): number {
   return typeof value === "number" && Number.isFinite(value) ? value : 0;
 }
 
-/** Insert and update on the posts collection, and those plus remove on the lock, read from privileges. */
-async function writableCheck(ctx: MongoDoctorContext): Promise<Check> {
+/**
+ * What capbot writes, read from the user's privileges: the posts (find, insert, update), the lock (and
+ * remove), the runs record (find, insert, remove: only the last runs are kept).
+ */
+export async function writableCheck(ctx: MongoDoctorContext): Promise<Check> {
   const status = await ctx.db.admin().command({ connectionStatus: 1, showPrivileges: true });
   const dbName = ctx.db.databaseName;
   const missing = [
     ...missingActions(status, dbName, ctx.posts, ["find", "insert", "update"]),
     ...missingActions(status, dbName, LOCK_COLLECTION, ["find", "insert", "update", "remove"]),
+    ...missingActions(status, dbName, RUNS_COLLECTION, ["find", "insert", "remove"]),
   ];
+  const written = `${dbName}.${ctx.posts}, ${dbName}.${LOCK_COLLECTION} and ${dbName}.${RUNS_COLLECTION}`;
   const authenticated = authenticatedUsers(status) > 0;
   if (!authenticated) {
     return {
@@ -217,7 +223,7 @@ async function writableCheck(ctx: MongoDoctorContext): Promise<Check> {
     return {
       name: "posts writable",
       ok: true,
-      detail: `the user may write ${dbName}.${ctx.posts} and ${dbName}.${LOCK_COLLECTION}${
+      detail: `the user may write ${written}${
         indexes ? "" : " (but not create the posts indexes: queries on posts will scan)"
       }`,
     };
@@ -226,7 +232,7 @@ async function writableCheck(ctx: MongoDoctorContext): Promise<Check> {
     name: "posts writable",
     ok: false,
     detail: `the user lacks ${missing.join(", ")}`,
-    fix: `give the user readWrite on ${dbName}.${ctx.posts} and ${dbName}.${LOCK_COLLECTION} (Atlas: Database Access → edit user)`,
+    fix: `give the user readWrite on ${written} (Atlas: Database Access → edit user)`,
     exitCode: EXIT.store,
   };
 }

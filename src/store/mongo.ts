@@ -40,7 +40,7 @@ import {
 } from "./pipelines.js";
 import type { Check, HistoryQuery, PostedFields, RunRecord, Store } from "./port.js";
 import { PUBLISHED_OVER, postedChange } from "./posted.js";
-import { KEPT_RUNS, readRun, runDocument } from "./runs.js";
+import { KEPT_RUNS, RUNS_COLLECTION, readRun, runDocument } from "./runs.js";
 
 export interface MongoStoreOptions {
   uri: string;
@@ -55,7 +55,6 @@ export interface MongoStoreOptions {
 export const DEFAULT_MAX_TIME_MS = 60_000;
 
 /** capbot's own collection of run summaries, beside capbot_locks. */
-const RUNS_COLLECTION = "capbot_runs";
 
 /** Beyond the driver's own timeout, how long connect + ping may take (an SRV lookup is not bounded by it). */
 const CONNECT_GRACE_MS = 1_000;

@@ -6,6 +6,9 @@ import type { RunRecord } from "./port.js";
 /** Past this many, the oldest runs are dropped: a year of hourly runs. */
 export const KEPT_RUNS = 10_000;
 
+/** The MongoDB collection of the runs (the embedded store keeps them in its `runs` table). */
+export const RUNS_COLLECTION = "capbot_runs";
+
 const STATUSES: readonly RunRecord["status"][] = ["posted", "partial", "skipped", "error"];
 
 export function runDocument(run: RunRecord): Record<string, unknown> {

@@ -7,6 +7,7 @@ import {
   missingActions,
   topologyOf,
   wasteful,
+  writableCheck,
 } from "../../src/store/mongo-doctor.js";
 
 /** MongoDB 6/7 classic engine: the query stage is the pipeline's `$cursor`. */
@@ -184,6 +185,49 @@ describe("failedCheck", () => {
       detail: "MongoDB at 127.0.0.1:1 refused the connection",
       fix: "check MONGO_DB_ADDRESS (or MONGODB_URI) and that the server is running",
       exitCode: 5,
+    });
+  });
+});
+
+describe("posts writable: what the user's roles allow", () => {
+  const grant = (collection: string, actions: string[]) => ({
+    resource: { db: "metrics", collection },
+    actions,
+  });
+  function ctx(privileges: unknown[]) {
+    const status = {
+      authInfo: {
+        authenticatedUsers: [{ user: "bot", db: "admin" }],
+        authenticatedUserPrivileges: privileges,
+      },
+    };
+    const db = { databaseName: "metrics", admin: () => ({ command: async () => status }) };
+    return {
+      db: db as never,
+      ohlcv: "ohlcv_db",
+      posts: "posts_db",
+      host: "cluster0.example.net",
+      maxTimeMs: 1000,
+      explain: String,
+    };
+  }
+  const posts = grant("posts_db", ["find", "insert", "update", "createIndex"]);
+  const locks = grant("capbot_locks", ["find", "insert", "update", "remove"]);
+
+  it("§8 the posts, the lock and the runs record must all be writable; the fix names all three", async () => {
+    const check = await writableCheck(ctx([posts, locks]));
+    expect(check).toMatchObject({ ok: false, exitCode: 5 });
+    expect(check.detail).toBe("the user lacks capbot_runs:find, capbot_runs:insert, capbot_runs:remove");
+    expect(check.fix).toContain("metrics.posts_db, metrics.capbot_locks and metrics.capbot_runs");
+  });
+
+  it("with every right, it says what the user may write", async () => {
+    const check = await writableCheck(
+      ctx([posts, locks, grant("capbot_runs", ["find", "insert", "remove"])]),
+    );
+    expect(check).toMatchObject({
+      ok: true,
+      detail: "the user may write metrics.posts_db, metrics.capbot_locks and metrics.capbot_runs",
     });
   });
 });
