@@ -40,8 +40,9 @@ function encodings(value: string): string[] {
  * it stands and inside a JSON string, and scrubbing never breaks an escape (the JSON stays JSON).
  */
 const SHAPES: readonly [RegExp, string][] = [
-  // OAuth 1.0a parameters, in a header (oauth_token="…") or a query (oauth_token=…).
-  [/\b(oauth_[a-z_]+)(\s*=\s*)(\\?"?)[^"\\,&\s]+/gi, `$1$2$3${REDACTED}`],
+  // OAuth 1.0a parameters, in a header (oauth_token="…") or a query (oauth_token=…). Their values are
+  // percent-encoded, so a ")" ends one: a quote cut short keeps the sentence's own closing ")." .
+  [/\b(oauth_[a-z_]+)(\s*=\s*)(\\?"?)[^"\\,&\s)]+/gi, `$1$2$3${REDACTED}`],
   // Authorization schemes followed by a credential.
   [/\b(Bearer|Basic|Bot)(\s+)[A-Za-z0-9._~+/=-]{8,}/g, `$1$2${REDACTED}`],
   // A Telegram bot token, in a Bot API URL (/bot123456:ABC…/) or alone.

@@ -64,6 +64,11 @@ describe("scrub (SPEC §9)", () => {
     expect(clean).toContain("mongodb+srv://reader:[redacted]@cluster0.example.net/metrics");
   });
 
+  it("a proxy's text cut off inside an OAuth value loses the value, not the sentence's closing words", () => {
+    const said = 'Refused by a proxy (it said: "Authorization: OAuth oauth_token="tok-cut-of).';
+    expect(scrub(said)).toBe(`Refused by a proxy (it said: "Authorization: OAuth oauth_token="${REDACTED}).`);
+  });
+
   it("leaves JSON text valid JSON, whatever the text inside holds", () => {
     const pieces = fc.constantFrom(
       ...Object.values(SECRETS),
