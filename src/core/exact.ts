@@ -1,6 +1,7 @@
-// Exact arithmetic on doubles, through BigInt: every finite double is an integer multiple of 2^-1074,
-// so scaled by 2^1074 it becomes an exact BigInt. Sums and share divisions made this way do not depend
-// on the order of their terms, and ties between remainders are real ties, not rounding noise.
+// Exact arithmetic on doubles. Sums: Shewchuk's algorithm, the correctly rounded sum whatever the order
+// of the terms (no BigInt made per term). Shares: every finite double is an integer multiple of 2^-1074,
+// so scaled by 2^1074 it becomes an exact BigInt, and a division made that way leaves remainders whose
+// ties are real ties, not rounding noise.
 
 const SCALE_BITS = 1074n;
 
