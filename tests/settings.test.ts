@@ -192,6 +192,11 @@ describe("the networks' credentials (SPEC §9)", () => {
 });
 
 describe("the settings files are small regular files, read strictly (issue 10)", () => {
+  it("an empty CAPBOT_CONFIG counts as unset: the one .env names is read", () => {
+    const cwd = folder({ ".env": "CAPBOT_CONFIG=mine.json\n", "mine.json": JSON.stringify({ top: 7 }) });
+    expect(load({ CAPBOT_CONFIG: "" }, {}, cwd).top).toBe(7);
+  });
+
   it("CAPBOT_CONFIG=/dev/zero is refused at once, without reading it", () => {
     expect(refused(() => load({ CAPBOT_CONFIG: "/dev/zero" }))).toBe(
       "The config file /dev/zero is not a regular file.",

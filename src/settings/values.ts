@@ -102,7 +102,11 @@ function readConfigFile(
   cwd: string,
 ): Record<string, unknown> {
   const fromFlag = typeof flags["config"] === "string" && flags["config"].trim() !== "";
-  const named = fromFlag ? String(flags["config"]) : (env["CAPBOT_CONFIG"] ?? dotenv["CAPBOT_CONFIG"]);
+  // An empty variable counts as unset, here as everywhere: CAPBOT_CONFIG="" leaves .env's to name it.
+  const fromEnv = [env["CAPBOT_CONFIG"], dotenv["CAPBOT_CONFIG"]].find(
+    (v) => v !== undefined && v.trim() !== "",
+  );
+  const named = fromFlag ? String(flags["config"]) : fromEnv;
   const explicit = named !== undefined && named.trim() !== "";
   const path = resolve(cwd, explicit ? named.trim() : "capbot.config.json");
   const text = readSettingsFile(path, `The config file ${path}`);
