@@ -64,7 +64,9 @@ export interface Attempts<F> {
   classify: (err: unknown, timeoutMs: number) => F | null;
   next: (failure: F) => Next;
   /** Runs before every attempt; a throw stops the call (the lease fence before a post is created). */
-  before?: () => Promise<void>;
+  before?: (() => Promise<void>) | undefined;
+  /** The network's own error for a call given up (thrown in place of GaveUp). */
+  gaveUp?: (gaveUp: GaveUp<F>) => Error;
   /** Told of every wait before a retry, for the logs. */
   onWait?: (wait: { attempt: number; waitMs: number; failure: F; rateLimited: boolean }) => void;
 }
@@ -116,7 +118,8 @@ export async function withRetries<T, F>(call: (timeoutMs: number) => Promise<T>,
   let last: { failure: F; attempt: number } | null = null;
   const giveUp = (why: GiveUpCause): never => {
     if (last === null) throw new Error("withRetries gave up before any attempt");
-    throw new GaveUp(last.failure, maybeSent, last.attempt, why);
+    const gaveUp = new GaveUp(last.failure, maybeSent, last.attempt, why);
+    throw a.gaveUp ? a.gaveUp(gaveUp) : gaveUp;
   };
   const left = (): number =>
     a.deadline === null ? Number.POSITIVE_INFINITY : a.deadline.getTime() - policy.now().getTime();

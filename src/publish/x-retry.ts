@@ -2,7 +2,7 @@
 // retried and how (x-errors.ts reads them), and the one sentence a person reads when retrying is over.
 
 import type { Logger } from "pino";
-import { GaveUp, type GiveUpCause, logWaits, type Next, type RetryPolicy, withRetries } from "./retry.js";
+import { type GiveUpCause, logWaits, type Next, type RetryPolicy, withRetries } from "./retry.js";
 import { classifyXError, describeFailure, type XFailure } from "./x-errors.js";
 
 /** The last failure of a call to X once retrying is over. */
@@ -56,27 +56,13 @@ export async function callX<T>(
   logger: Logger,
   options: CallOptions = {},
 ): Promise<T> {
-  try {
-    return await withRetries(call, {
-      policy,
-      deadline: options.deadline ?? null,
-      classify: classifyXError,
-      next: nextAfter,
-      ...(options.before ? { before: options.before } : {}),
-      onWait: logWaits(logger, "X", action),
-    });
-  } catch (err) {
-    if (err instanceof GaveUp) {
-      const gaveUp = err as GaveUp<XFailure>;
-      throw new XCallError(
-        gaveUp.failure,
-        gaveUp.maybeSent,
-        gaveUp.attempts,
-        action,
-        policy.now(),
-        gaveUp.why,
-      );
-    }
-    throw err;
-  }
+  return withRetries(call, {
+    policy,
+    deadline: options.deadline ?? null,
+    classify: classifyXError,
+    next: nextAfter,
+    before: options.before,
+    onWait: logWaits(logger, "X", action),
+    gaveUp: (g) => new XCallError(g.failure, g.maybeSent, g.attempts, action, policy.now(), g.why),
+  });
 }

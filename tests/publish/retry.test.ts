@@ -53,6 +53,17 @@ describe("withRetries", () => {
     expect(p.sleeps).toEqual([750, 1_500]);
   });
 
+  it("a network's own error takes GaveUp's place when it gives one, built from what GaveUp knows", async () => {
+    class NetworkError extends Error {}
+    const never: Failure = { next: { retry: "never", maybeSent: true } };
+    const err = await withRetries(
+      async () => Promise.reject(never),
+      attempts(policy(), { gaveUp: (g) => new NetworkError(`${g.attempts} ${g.why} ${g.maybeSent}`) }),
+    ).catch((e) => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect(err.message).toBe("1 final true");
+  });
+
   it("waits for a rate limit's reset within the longest wait, and gives up beyond it", async () => {
     const p = policy();
     const reset = (inMs: number): Failure => ({ next: { retry: "after", at: new Date(p.clock.now + inMs) } });

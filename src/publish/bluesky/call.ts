@@ -3,7 +3,7 @@
 
 import type { AtpAgent } from "@atproto/api";
 import type { Logger } from "pino";
-import { GaveUp, type GiveUpCause, logWaits, type Next, type RetryPolicy, withRetries } from "../retry.js";
+import { type GiveUpCause, logWaits, type Next, type RetryPolicy, withRetries } from "../retry.js";
 import type { Session } from "./client.js";
 import { type BlueskyFailure, classifyBlueskyError, describeFailure } from "./errors.js";
 
@@ -71,27 +71,21 @@ export async function callBluesky<T>(
   logger: Logger,
   options: CallOptions = {},
 ): Promise<T> {
-  try {
-    return await withRetries(call, {
-      policy,
-      deadline: options.deadline ?? null,
-      classify: classifyBlueskyError,
-      next: nextAfter,
-      ...(options.before ? { before: options.before } : {}),
-      onWait: logWaits(logger, "Bluesky", action),
-    });
-  } catch (err) {
-    if (err instanceof GaveUp) {
-      const gaveUp = err as GaveUp<BlueskyFailure>;
-      throw new BlueskyCallError(
-        gaveUp.failure,
-        options.creates === true && gaveUp.maybeSent,
-        gaveUp.attempts,
+  return withRetries(call, {
+    policy,
+    deadline: options.deadline ?? null,
+    classify: classifyBlueskyError,
+    next: nextAfter,
+    before: options.before,
+    onWait: logWaits(logger, "Bluesky", action),
+    gaveUp: (g) =>
+      new BlueskyCallError(
+        g.failure,
+        options.creates === true && g.maybeSent,
+        g.attempts,
         action,
         policy.now(),
-        gaveUp.why,
-      );
-    }
-    throw err;
-  }
+        g.why,
+      ),
+  });
 }

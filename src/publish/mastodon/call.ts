@@ -3,7 +3,7 @@
 // over — naming the setting or the token's scope to change when that is what it takes.
 
 import type { Logger } from "pino";
-import { GaveUp, type GiveUpCause, logWaits, type Next, type RetryPolicy, withRetries } from "../retry.js";
+import { type GiveUpCause, logWaits, type Next, type RetryPolicy, withRetries } from "../retry.js";
 import { type MastoClient, type MastodonClient, type RequestMeta, requestMeta } from "./client.js";
 import { classifyMastodonError, type MastodonFailure } from "./errors.js";
 
@@ -86,31 +86,19 @@ function nextAfter(failure: MastodonFailure): Next {
 export function caller(client: () => Promise<MastodonClient>, policy: RetryPolicy, logger: Logger): Call {
   return async (action, fn, options = {}) => {
     const { api, host } = await client();
-    try {
-      return await withRetries((ms) => fn(api, requestMeta(ms, options.headers)), {
-        policy:
-          options.maxAttempts === undefined
-            ? policy
-            : { ...policy, maxAttempts: Math.min(policy.maxAttempts, options.maxAttempts) },
-        deadline: options.deadline ?? null,
-        classify: classifyMastodonError,
-        next: nextAfter,
-        ...(options.before ? { before: options.before } : {}),
-        onWait: logWaits(logger, "Mastodon", action.doing),
-      });
-    } catch (err) {
-      if (!(err instanceof GaveUp)) throw err;
-      const gaveUp = err as GaveUp<MastodonFailure>;
-      throw new MastodonCallError(
-        gaveUp.failure,
-        gaveUp.maybeSent,
-        gaveUp.attempts,
-        action,
-        host,
-        policy.now(),
-        gaveUp.why,
-      );
-    }
+    return withRetries((ms) => fn(api, requestMeta(ms, options.headers)), {
+      policy:
+        options.maxAttempts === undefined
+          ? policy
+          : { ...policy, maxAttempts: Math.min(policy.maxAttempts, options.maxAttempts) },
+      deadline: options.deadline ?? null,
+      classify: classifyMastodonError,
+      next: nextAfter,
+      before: options.before,
+      onWait: logWaits(logger, "Mastodon", action.doing),
+      gaveUp: (g) =>
+        new MastodonCallError(g.failure, g.maybeSent, g.attempts, action, host, policy.now(), g.why),
+    });
   };
 }
 

@@ -10,7 +10,7 @@
 
 import type { Api } from "grammy";
 import type { Logger } from "pino";
-import { GaveUp, type GiveUpCause, logWaits, type Next, type RetryPolicy, withRetries } from "../retry.js";
+import { type GiveUpCause, logWaits, type Next, type RetryPolicy, withRetries } from "../retry.js";
 import { type ApiSignal, type TelegramClient, TelegramRequestError } from "./client.js";
 import { describeFailure, type TelegramFailure } from "./errors.js";
 
@@ -54,26 +54,15 @@ export function telegramCall(
 ): Call {
   return async (fn, options) => {
     const ready = await client();
-    try {
-      return await withRetries((timeoutMs) => ready.request(timeoutMs, fn), {
-        policy,
-        deadline: options.deadline ?? null,
-        classify: (err) => (err instanceof TelegramRequestError ? err.failure : null),
-        next: (failure) => nextAfter(failure, options.sends === true, policy.now),
-        ...(options.before ? { before: options.before } : {}),
-        onWait: logWaits(logger, "Telegram", options.action),
-      });
-    } catch (err) {
-      if (!(err instanceof GaveUp)) throw err;
-      const gaveUp = err as GaveUp<TelegramFailure>;
-      throw new TelegramCallError(
-        gaveUp.failure,
-        gaveUp.maybeSent,
-        gaveUp.attempts,
-        options.action,
-        gaveUp.why,
-      );
-    }
+    return withRetries((timeoutMs) => ready.request(timeoutMs, fn), {
+      policy,
+      deadline: options.deadline ?? null,
+      classify: (err) => (err instanceof TelegramRequestError ? err.failure : null),
+      next: (failure) => nextAfter(failure, options.sends === true, policy.now),
+      before: options.before,
+      onWait: logWaits(logger, "Telegram", options.action),
+      gaveUp: (g) => new TelegramCallError(g.failure, g.maybeSent, g.attempts, options.action, g.why),
+    });
   };
 }
 
