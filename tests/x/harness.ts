@@ -3,9 +3,11 @@
 // test can read them and search them for secrets.
 
 import { pino } from "pino";
+import { expect } from "vitest";
 import type { Publisher } from "../../src/publish/port.js";
 import { createXPublisher, type XOptions } from "../../src/publish/x.js";
-import { FAKE_KEYS, type XStandIn } from "./stand-in.js";
+import { useSecretSearch, useStandIn } from "../use-stand-in.js";
+import { FAKE_KEYS, XStandIn } from "./stand-in.js";
 
 export const NOW = new Date("2026-03-02T12:00:00Z");
 
@@ -15,7 +17,7 @@ export interface Harness {
   logs: string[];
 }
 
-export async function makePublisher(
+async function makePublisher(
   standIn: XStandIn,
   ca: string,
   overrides: Partial<XOptions> = {},
@@ -41,6 +43,21 @@ export async function makePublisher(
     logger,
   );
   return { publisher, sleeps, logs };
+}
+
+/**
+ * The file's X stand-in, its clock at NOW, and publishers against it: their logs, and all a test adds
+ * to `output`, are searched for the keys after each test.
+ */
+export function useXStandIn() {
+  const { standIn, certificate } = useStandIn(XStandIn, NOW);
+  const { output, watch } = useSecretSearch((shown) => expect(leakedSecrets(shown)).toEqual([]));
+  async function publisherFor(overrides: Partial<XOptions> = {}): Promise<Harness> {
+    const h = await makePublisher(standIn, certificate.ca, overrides);
+    watch(h.logs);
+    return h;
+  }
+  return { standIn, certificate, output, publisherFor };
 }
 
 /** Every fake secret value, and the same values as they would look percent-encoded in a header. */

@@ -1,35 +1,14 @@
 // The X publisher's posting against the HTTPS stand-in (SPEC §7, §9; issue 4 §1–2): what it sends,
 // how it answers X's refusals and bad moments, and that nothing it says holds a secret.
 
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PublishError } from "../../src/errors.js";
 import { request } from "../publish/request.js";
-import { leakedSecrets, makePublisher, NOW } from "./harness.js";
-import { startStandIn, X_ANSWERS } from "./stand-in.js";
+import { NOW, useXStandIn } from "./harness.js";
+import { X_ANSWERS } from "./stand-in.js";
 
-let env: Awaited<ReturnType<typeof startStandIn>>;
-let output: string[] = [];
-
-beforeAll(async () => {
-  env = await startStandIn();
-});
-afterAll(async () => {
-  await env.dispose();
-});
-beforeEach(() => {
-  env.standIn.reset();
-  env.standIn.now = () => NOW;
-  output = [];
-});
-afterEach(() => {
-  expect(leakedSecrets(output.join("\n"))).toEqual([]);
-});
-
-async function publisherFor(overrides: Parameters<typeof makePublisher>[2] = {}) {
-  const h = await makePublisher(env.standIn, env.certificate.ca, overrides);
-  output = h.logs;
-  return h;
-}
+const env = useXStandIn();
+const { output, publisherFor } = env;
 
 async function publishError(run: Promise<unknown>): Promise<PublishError> {
   const err = await run.then(
