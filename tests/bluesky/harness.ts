@@ -3,9 +3,11 @@
 // that a test can read them and search them for secrets.
 
 import { pino } from "pino";
+import { expect } from "vitest";
 import { type BlueskyOptions, createBlueskyPublisher } from "../../src/publish/bluesky/index.js";
 import type { Publisher } from "../../src/publish/port.js";
-import type { BlueskyStandIn } from "./stand-in.js";
+import { useSecretSearch, useStandIn } from "../use-stand-in.js";
+import { BlueskyStandIn } from "./stand-in.js";
 
 export const NOW = new Date("2026-03-02T12:00:00Z");
 
@@ -38,6 +40,21 @@ export function makePublisher(standIn: BlueskyStandIn, overrides: Partial<Bluesk
     logger,
   );
   return { publisher, sleeps, logs };
+}
+
+/**
+ * The file's PDS stand-in, its clock at NOW, and publishers against it: their logs, and all a test adds
+ * to `output`, are searched for the app password and the session tokens after each test.
+ */
+export function useBlueskyStandIn() {
+  const { standIn } = useStandIn(BlueskyStandIn, NOW);
+  const { output, watch } = useSecretSearch((shown) => expect(leakedSecrets(standIn, shown)).toEqual([]));
+  function publisherFor(overrides: Partial<BlueskyOptions> = {}): Harness {
+    const h = makePublisher(standIn, overrides);
+    watch(h.logs);
+    return h;
+  }
+  return { standIn, output, publisherFor };
 }
 
 /** The app password, and every session token (or any part of one) the stand-in handed out, found in `output`. */

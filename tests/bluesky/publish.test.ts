@@ -4,38 +4,20 @@
 
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, LeaseLostError, PublishError } from "../../src/errors.js";
 import { recordKeyOf } from "../../src/publish/bluesky/record-key.js";
 import type { PublishResult } from "../../src/publish/port.js";
 import { request } from "../publish/request.js";
-import { leakedSecrets, makePublisher, NOW } from "./harness.js";
-import { BSKY_ANSWERS, startBlueskyStandIn } from "./stand-in.js";
+import { makePublisher, NOW, useBlueskyStandIn } from "./harness.js";
+import { BSKY_ANSWERS } from "./stand-in.js";
 
-let env: Awaited<ReturnType<typeof startBlueskyStandIn>>;
-let output: string[] = [];
+const env = useBlueskyStandIn();
+const { output, publisherFor } = env;
 
-beforeAll(async () => {
-  env = await startBlueskyStandIn();
-});
-afterAll(async () => {
-  await env.dispose();
-});
-beforeEach(() => {
-  env.standIn.reset();
-  env.standIn.now = () => NOW;
-  output = [];
-});
 afterEach(() => {
-  expect(leakedSecrets(env.standIn, output.join("\n"))).toEqual([]);
   expect([...env.standIn.posts.values()].map((p) => p.replyProblem)).not.toContainEqual(expect.any(String));
 });
-
-function publisherFor(overrides: Parameters<typeof makePublisher>[1] = {}) {
-  const h = makePublisher(env.standIn, overrides);
-  output = h.logs;
-  return h;
-}
 
 async function publishError(run: Promise<unknown>): Promise<PublishError> {
   const err = await run.then(
