@@ -3,10 +3,12 @@
 // kept so that a test can read them and search them for the token.
 
 import { pino } from "pino";
+import { expect } from "vitest";
 import type { PostRecord } from "../../src/core/types.js";
 import { createMastodonPublisher, type MastodonOptions } from "../../src/publish/mastodon/index.js";
 import type { Publisher } from "../../src/publish/port.js";
-import { FAKE_TOKEN, type MastodonStandIn } from "./stand-in.js";
+import { useSecretSearch, useStandIn } from "../use-stand-in.js";
+import { FAKE_TOKEN, MastodonStandIn } from "./stand-in.js";
 
 export const NOW = new Date("2026-03-02T12:00:00Z");
 
@@ -16,7 +18,7 @@ export interface Harness {
   logs: string[];
 }
 
-export function makePublisher(standIn: MastodonStandIn, overrides: Partial<MastodonOptions> = {}): Harness {
+function makePublisher(standIn: MastodonStandIn, overrides: Partial<MastodonOptions> = {}): Harness {
   const sleeps: number[] = [];
   const logs: string[] = [];
   let slept = 0;
@@ -40,6 +42,21 @@ export function makePublisher(standIn: MastodonStandIn, overrides: Partial<Masto
     logger,
   );
   return { publisher, sleeps, logs };
+}
+
+/**
+ * The file's instance stand-in, its clock at NOW, and publishers against it: their logs, and all a test
+ * adds to `output`, are searched for the token after each test.
+ */
+export function useMastodonStandIn() {
+  const { standIn } = useStandIn(MastodonStandIn, NOW);
+  const { output, watch } = useSecretSearch((shown) => expect(leaksToken(shown)).toBe(false));
+  function publisherFor(overrides: Partial<MastodonOptions> = {}): Harness {
+    const h = makePublisher(standIn, overrides);
+    watch(h.logs);
+    return h;
+  }
+  return { standIn, output, publisherFor };
 }
 
 /** The token, as it is or as a URL or JSON would carry it, wherever it shows. */

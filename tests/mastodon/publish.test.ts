@@ -4,38 +4,14 @@
 // access token — even when a proxy echoes the request back.
 
 import { type AddressInfo, createServer } from "node:net";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { LeaseLostError, PublishError } from "../../src/errors.js";
 import type { PublishRequest } from "../../src/publish/port.js";
 import { request } from "../publish/request.js";
-import { leaksToken, makePublisher, NOW } from "./harness.js";
-import { MASTODON_ANSWERS, type MastodonStandIn, startStandIn } from "./stand-in.js";
+import { leaksToken, NOW, useMastodonStandIn } from "./harness.js";
+import { MASTODON_ANSWERS } from "./stand-in.js";
 
-let env: Awaited<ReturnType<typeof startStandIn>>;
-let standIn: MastodonStandIn;
-let output: string[] = [];
-
-beforeAll(async () => {
-  env = await startStandIn();
-  standIn = env.standIn;
-});
-afterAll(async () => {
-  await env.dispose();
-});
-beforeEach(() => {
-  standIn.reset();
-  standIn.now = () => NOW;
-  output = [];
-});
-afterEach(() => {
-  expect(leaksToken(output.join("\n"))).toBe(false);
-});
-
-function publisherFor(overrides: Parameters<typeof makePublisher>[1] = {}) {
-  const h = makePublisher(standIn, overrides);
-  output = h.logs;
-  return h;
-}
+const { standIn, output, publisherFor } = useMastodonStandIn();
 
 async function publishError(run: Promise<unknown>): Promise<PublishError> {
   const err = await run.then(
