@@ -4,9 +4,11 @@
 
 import { inspect } from "node:util";
 import { pino } from "pino";
+import { expect } from "vitest";
 import type { Publisher } from "../../src/publish/port.js";
 import { createTelegramPublisher, type TelegramOptions } from "../../src/publish/telegram/index.js";
-import { CHANNEL, FAKE_TOKEN, type TelegramStandIn } from "./stand-in.js";
+import { useSecretSearch, useStandIn } from "../use-stand-in.js";
+import { CHANNEL, FAKE_TOKEN, TelegramStandIn } from "./stand-in.js";
 
 export const NOW = new Date("2026-03-02T12:00:00Z");
 
@@ -39,6 +41,21 @@ export function makePublisher(standIn: TelegramStandIn, overrides: Partial<Teleg
     logger,
   );
   return { publisher, sleeps, logs };
+}
+
+/**
+ * The file's Bot API stand-in, its clock at NOW, and publishers against it: their logs, and all a test
+ * adds to `output`, are searched for the token after each test.
+ */
+export function useTelegramStandIn() {
+  const { standIn } = useStandIn(TelegramStandIn, NOW);
+  const { output, watch } = useSecretSearch((shown) => expect(leakedSecrets(shown)).toEqual([]));
+  function publisherFor(overrides: Partial<TelegramOptions> = {}): Harness {
+    const h = makePublisher(standIn, overrides);
+    watch(h.logs);
+    return h;
+  }
+  return { standIn, output, publisherFor };
 }
 
 /** Everything a value would show a person or a log, however deep (an error's cause, its fields). */

@@ -4,36 +4,15 @@
 // it says holds the bot token.
 
 import { createServer } from "node:net";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { LeaseLostError, PublishError } from "../../src/errors.js";
 import type { Chart } from "../../src/publish/port.js";
 import { request } from "../publish/request.js";
-import { leakedSecrets, makePublisher, NOW, shown } from "./harness.js";
-import { CHANNEL, startStandIn, TELEGRAM_ANSWERS } from "./stand-in.js";
+import { leakedSecrets, NOW, shown, useTelegramStandIn } from "./harness.js";
+import { CHANNEL, TELEGRAM_ANSWERS } from "./stand-in.js";
 
-let env: Awaited<ReturnType<typeof startStandIn>>;
-let output: string[] = [];
-
-beforeAll(async () => {
-  env = await startStandIn();
-});
-afterAll(async () => {
-  await env.dispose();
-});
-beforeEach(() => {
-  env.standIn.reset();
-  env.standIn.now = () => NOW;
-  output = [];
-});
-afterEach(() => {
-  expect(leakedSecrets(output.join("\n"))).toEqual([]);
-});
-
-function publisherFor(overrides: Parameters<typeof makePublisher>[1] = {}) {
-  const h = makePublisher(env.standIn, overrides);
-  output = h.logs;
-  return h;
-}
+const env = useTelegramStandIn();
+const { output, publisherFor } = env;
 
 /** Publishes, keeping everything the result shows for the secret search. */
 async function published(run: Promise<unknown>) {
