@@ -1,8 +1,11 @@
 // The hooks a test file (or a describe block) uses around a network's HTTPS stand-in: one stand-in on
 // the suite's certificate, started before the tests and stopped after them, reset before each test;
-// and the search, after each test, of everything it showed a person for the network's secrets.
+// for an adapter's tests, publishers against it, and the search, after each test, of everything the
+// test showed a person for the network's secrets.
 
-import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
+import { PublishError } from "../src/errors.js";
+import { type Harness, NOW } from "./publish/harness.js";
 import { type CertificateFiles, suiteCertificate } from "./tls.js";
 
 /** What the hooks ask of a stand-in (every HttpsStandIn has it). */
@@ -13,9 +16,11 @@ interface Startable {
   now: () => Date;
 }
 
+type StandInClass<S> = new (certificate: CertificateFiles) => S;
+
 /** A started stand-in for the tests, reset before each of them with its clock at `now` when given. */
 export function useStandIn<S extends Startable>(
-  StandIn: new (certificate: CertificateFiles) => S,
+  StandIn: StandInClass<S>,
   now?: Date,
 ): { standIn: S; certificate: CertificateFiles } {
   const certificate = suiteCertificate();
@@ -31,20 +36,50 @@ export function useStandIn<S extends Startable>(
   return { standIn, certificate };
 }
 
+interface AdapterOptions<S, O> {
+  /** The network's publisher against the stand-in, its options changed by `overrides`. */
+  publisher: (standIn: S, certificate: CertificateFiles, overrides?: O) => Harness;
+  /** Asserts that what a test showed holds none of the network's secrets. */
+  search: (shown: string, standIn: S) => void;
+  /** What a PublishError shows a person: its message, unless the network's tests look further. */
+  showError?: (err: PublishError) => string;
+}
+
 /**
- * After each test, `search` is given all it showed: what it added to `output`, and every list of log
- * lines it `watch`es (a publisher's, read as they stand when the test is over).
+ * The stand-in (its clock at NOW) and publishers against it, for an adapter's tests. After each test
+ * `search` is given all that the test showed: the log lines of every publisher it made (as they stand
+ * at the end), every PublishError met through `publishError`, and what it added to `output`.
  */
-export function useSecretSearch(search: (shown: string) => void): {
-  output: string[];
-  watch: (lines: string[]) => void;
-} {
+export function useAdapterStandIn<S extends Startable, O>(
+  StandIn: StandInClass<S>,
+  options: AdapterOptions<S, O>,
+) {
+  const { standIn, certificate } = useStandIn(StandIn, NOW);
   const output: string[] = [];
-  const watched: string[][] = [];
+  const logs: string[][] = [];
+  const showError = options.showError ?? ((err: PublishError) => err.message);
   beforeEach(() => {
     output.length = 0;
-    watched.length = 0;
+    logs.length = 0;
   });
-  afterEach(() => search([...output, ...watched.flat()].join("\n")));
-  return { output, watch: (lines) => void watched.push(lines) };
+  afterEach(() => options.search([...output, ...logs.flat()].join("\n"), standIn));
+
+  function publisherFor(overrides?: O): Harness {
+    const h = options.publisher(standIn, certificate, overrides);
+    logs.push(h.logs);
+    return h;
+  }
+
+  /** The PublishError `run` fails with (a test fails if it fails otherwise, or not at all). */
+  async function publishError(run: Promise<unknown>): Promise<PublishError> {
+    const err = await run.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(PublishError);
+    output.push(showError(err as PublishError));
+    return err as PublishError;
+  }
+
+  return { standIn, certificate, output, publisherFor, publishError };
 }

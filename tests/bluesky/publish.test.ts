@@ -8,26 +8,17 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, LeaseLostError, PublishError } from "../../src/errors.js";
 import { recordKeyOf } from "../../src/publish/bluesky/record-key.js";
 import type { PublishResult } from "../../src/publish/port.js";
+import { NOW } from "../publish/harness.js";
 import { request } from "../publish/request.js";
-import { makePublisher, NOW, useBlueskyStandIn } from "./harness.js";
+import { makePublisher, useBlueskyStandIn } from "./harness.js";
 import { BSKY_ANSWERS } from "./stand-in.js";
 
 const env = useBlueskyStandIn();
-const { output, publisherFor } = env;
+const { output, publisherFor, publishError } = env;
 
 afterEach(() => {
   expect([...env.standIn.posts.values()].map((p) => p.replyProblem)).not.toContainEqual(expect.any(String));
 });
-
-async function publishError(run: Promise<unknown>): Promise<PublishError> {
-  const err = await run.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(PublishError);
-  output.push((err as PublishError).message);
-  return err as PublishError;
-}
 
 const TEXT = "Top Market Venues for BTC-USDT:\nBinance: 41.20%\nCoinbase: 20.20%\nOthers: 38.60%";
 const INTENT_TIME = new Date("2026-03-02T12:00:00Z");

@@ -4,8 +4,9 @@
 import { describe, expect, it } from "vitest";
 import type { PostRecord } from "../../src/core/types.js";
 import { recordKeyOf } from "../../src/publish/bluesky/record-key.js";
+import { NOW } from "../publish/harness.js";
 import { request } from "../publish/request.js";
-import { NOW, useBlueskyStandIn } from "./harness.js";
+import { useBlueskyStandIn } from "./harness.js";
 import { BSKY_ANSWERS } from "./stand-in.js";
 
 const env = useBlueskyStandIn();

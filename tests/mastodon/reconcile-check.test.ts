@@ -6,8 +6,9 @@ import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { fitsLimit } from "../../src/core/limits.js";
 import { idempotencyKey } from "../../src/publish/mastodon/key.js";
+import { NOW } from "../publish/harness.js";
 import { request } from "../publish/request.js";
-import { intent, NOW, useMastodonStandIn } from "./harness.js";
+import { intent, useMastodonStandIn } from "./harness.js";
 import { MASTODON_ANSWERS, toHtml } from "./stand-in.js";
 
 const { standIn, output, publisherFor } = useMastodonStandIn();

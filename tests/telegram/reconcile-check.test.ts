@@ -6,7 +6,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { PostRecord } from "../../src/core/types.js";
 import { telegramPostUrl } from "../../src/publish/telegram/url.js";
-import { makePublisher, NOW, shown, useTelegramStandIn } from "./harness.js";
+import { NOW } from "../publish/harness.js";
+import { makePublisher, shown, useTelegramStandIn } from "./harness.js";
 import { BOT, CHANNEL, TELEGRAM_ANSWERS } from "./stand-in.js";
 
 const env = useTelegramStandIn();

@@ -2,23 +2,13 @@
 // how it answers X's refusals and bad moments, and that nothing it says holds a secret.
 
 import { describe, expect, it } from "vitest";
-import { PublishError } from "../../src/errors.js";
+import { NOW } from "../publish/harness.js";
 import { request } from "../publish/request.js";
-import { NOW, useXStandIn } from "./harness.js";
+import { useXStandIn } from "./harness.js";
 import { X_ANSWERS } from "./stand-in.js";
 
 const env = useXStandIn();
-const { output, publisherFor } = env;
-
-async function publishError(run: Promise<unknown>): Promise<PublishError> {
-  const err = await run.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(PublishError);
-  output.push((err as PublishError).message);
-  return err as PublishError;
-}
+const { output, publisherFor, publishError } = env;
 
 const TEXT = "Top Market Venues for BTC-USDT:\nBinance: 41.20%\nCoinbase: 20.20%\nOthers: 38.60%";
 

@@ -3,8 +3,9 @@
 
 import { afterEach, describe, expect, it } from "vitest";
 import type { PostRecord } from "../../src/core/types.js";
+import { NOW } from "../publish/harness.js";
 import { request } from "../publish/request.js";
-import { NOW, useXStandIn } from "./harness.js";
+import { useXStandIn } from "./harness.js";
 import { X_ANSWERS } from "./stand-in.js";
 
 const env = useXStandIn();
