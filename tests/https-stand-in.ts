@@ -125,6 +125,26 @@ export function restRoute(method: string, path: string): string {
   return `${method} ${path.replace(/(?<=.)\/\d+(?=\/|$)/g, "/:id")}`;
 }
 
+/** The parts of a multipart/form-data body between its `--boundary` lines: each one's headers and bytes. */
+export function multipartParts(raw: Buffer, boundary: string): { head: string; data: Buffer }[] {
+  const delimiter = Buffer.from(`--${boundary}`);
+  const parts: { head: string; data: Buffer }[] = [];
+  let at = raw.indexOf(delimiter);
+  while (at !== -1) {
+    const start = at + delimiter.length;
+    const next = raw.indexOf(delimiter, start);
+    if (next === -1) break;
+    const part = raw.subarray(start + 2, next - 2);
+    const headerEnd = part.indexOf("\r\n\r\n");
+    parts.push({
+      head: part.subarray(0, headerEnd).toString("utf8"),
+      data: Buffer.from(part.subarray(headerEnd + 4)),
+    });
+    at = next;
+  }
+  return parts;
+}
+
 export function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

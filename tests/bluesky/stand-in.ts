@@ -104,6 +104,11 @@ export class BlueskyStandIn extends HttpsStandIn<Recorded, Reply> {
     super(certificate);
   }
 
+  /** Routes are `METHOD nsid`, e.g. `POST com.atproto.repo.createRecord`. */
+  protected override routeOf(r: Recorded): string {
+    return r.route;
+  }
+
   /** Clears requests, scripts, sessions, posts and blobs between tests. */
   override reset(): void {
     super.reset();
@@ -133,11 +138,6 @@ export class BlueskyStandIn extends HttpsStandIn<Recorded, Reply> {
   /** A post that exists on the account before the test. */
   seedPost(rkey: string, value: Record<string, unknown>): StoredPost {
     return this.store(rkey, value);
-  }
-
-  /** Routes are `METHOD nsid`, e.g. `POST com.atproto.repo.createRecord`. */
-  protected override routeOf(r: Recorded): string {
-    return r.route;
   }
 
   protected override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -11,7 +11,7 @@
 // Usable in-process and, through its `url`, by a `capbot` child process (MASTODON_URL).
 
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { HttpsStandIn, readBody, restRoute } from "../https-stand-in.js";
+import { HttpsStandIn, multipartParts, readBody, restRoute } from "../https-stand-in.js";
 import type { CertificateFiles } from "../tls.js";
 
 export const FAKE_TOKEN = "fake-mastodon-access-token-0123456789abcdef";
@@ -136,6 +136,11 @@ export class MastodonStandIn extends HttpsStandIn<Recorded, Reply> {
     super(certificate);
   }
 
+  /** Routes are `METHOD /api/path`, e.g. `POST /api/v1/statuses`. */
+  protected override routeOf(r: Recorded): string {
+    return r.route;
+  }
+
   /** Clears requests, scripts, statuses, media and keys between tests. */
   override reset(): void {
     super.reset();
@@ -155,11 +160,6 @@ export class MastodonStandIn extends HttpsStandIn<Recorded, Reply> {
   /** The web address of a status, as the instance gives it. */
   statusUrl(id: string): string {
     return `${this.url}/@${this.account.username}/${id}`;
-  }
-
-  /** Routes are `METHOD /api/path`, e.g. `POST /api/v1/statuses`. */
-  protected override routeOf(r: Recorded): string {
-    return r.route;
   }
 
   protected override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -468,29 +468,17 @@ function parseMultipart(raw: Buffer, contentType: string): Pick<Recorded, "body"
   const boundary = /boundary=("?)([^";]+)\1/.exec(contentType)?.[2];
   const pairs: [string, string][] = [];
   const files: Record<string, FilePart> = {};
-  if (boundary) {
-    const delimiter = Buffer.from(`--${boundary}`);
-    let at = raw.indexOf(delimiter);
-    while (at !== -1) {
-      const start = at + delimiter.length;
-      const next = raw.indexOf(delimiter, start);
-      if (next === -1) break;
-      const part = raw.subarray(start + 2, next - 2);
-      const headerEnd = part.indexOf("\r\n\r\n");
-      const head = part.subarray(0, headerEnd).toString("utf8");
-      const data = Buffer.from(part.subarray(headerEnd + 4));
-      const name = /name="([^"]+)"/.exec(head)?.[1];
-      const filename = /filename="([^"]*)"/.exec(head)?.[1];
-      if (name && filename !== undefined) {
-        files[name] = {
-          filename,
-          type: /content-type:\s*([^\r\n]+)/i.exec(head)?.[1] ?? "",
-          data,
-        };
-      } else if (name) {
-        pairs.push([name, data.toString("utf8")]);
-      }
-      at = next;
+  for (const { head, data } of boundary ? multipartParts(raw, boundary) : []) {
+    const name = /name="([^"]+)"/.exec(head)?.[1];
+    const filename = /filename="([^"]*)"/.exec(head)?.[1];
+    if (name && filename !== undefined) {
+      files[name] = {
+        filename,
+        type: /content-type:\s*([^\r\n]+)/i.exec(head)?.[1] ?? "",
+        data,
+      };
+    } else if (name) {
+      pairs.push([name, data.toString("utf8")]);
     }
   }
   return { body: railsFields(pairs), encoding: "multipart", files };

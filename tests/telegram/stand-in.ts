@@ -8,7 +8,7 @@
 // It serves the suite's certificate, so it works in-process and for child `capbot` processes alike.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { HttpsStandIn, readBody } from "../https-stand-in.js";
+import { HttpsStandIn, multipartParts, readBody } from "../https-stand-in.js";
 import type { CertificateFiles } from "../tls.js";
 
 /**
@@ -105,6 +105,15 @@ export class TelegramStandIn extends HttpsStandIn<Recorded, Reply> {
     this.reset();
   }
 
+  /** Routes are the Bot API's methods, e.g. `sendPhoto`; like Telegram, in any case. */
+  protected override routeOf(r: Recorded): string {
+    return r.method;
+  }
+
+  protected override routeKey(method: string): string {
+    return method.toLowerCase();
+  }
+
   /** Back to one channel (CHANNEL, the bot an administrator allowed to post), no messages, no scripts. */
   override reset(): void {
     super.reset();
@@ -133,15 +142,6 @@ export class TelegramStandIn extends HttpsStandIn<Recorded, Reply> {
 
   messagesIn(chatId: number = CHANNEL.id): StoredMessage[] {
     return this.messages.filter((m) => m.chatId === chatId);
-  }
-
-  /** Routes are the Bot API's methods, e.g. `sendPhoto`; like Telegram, in any case. */
-  protected override routeOf(r: Recorded): string {
-    return r.method;
-  }
-
-  protected override routeKey(method: string): string {
-    return method.toLowerCase();
   }
 
   protected override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -414,20 +414,11 @@ function parseMultipart(
 ): { name: string; filename: string | null; bytes: Buffer }[] {
   const boundary = /boundary=("?)([^";]+)\1/.exec(contentType)?.[2];
   if (!boundary) return [];
-  const delimiter = Buffer.from(`--${boundary}`);
   const parts: { name: string; filename: string | null; bytes: Buffer }[] = [];
-  let at = raw.indexOf(delimiter);
-  while (at !== -1) {
-    const start = at + delimiter.length + 2;
-    const next = raw.indexOf(delimiter, start);
-    if (next === -1) break;
-    const part = raw.subarray(start, next - 2);
-    const headerEnd = part.indexOf("\r\n\r\n");
-    const headers = part.subarray(0, headerEnd).toString("utf8");
-    const name = /name="([^"]*)"/i.exec(headers)?.[1];
-    const filename = /filename=("?)([^";\r\n]+)\1/i.exec(headers)?.[2] ?? null;
-    if (name !== undefined) parts.push({ name, filename, bytes: Buffer.from(part.subarray(headerEnd + 4)) });
-    at = next;
+  for (const { head, data } of multipartParts(raw, boundary)) {
+    const name = /name="([^"]*)"/i.exec(head)?.[1];
+    const filename = /filename=("?)([^";\r\n]+)\1/i.exec(head)?.[2] ?? null;
+    if (name !== undefined) parts.push({ name, filename, bytes: data });
   }
   return parts;
 }

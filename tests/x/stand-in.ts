@@ -3,7 +3,7 @@
 // scripted per route by a test or given by a tiny simulation of X (account, posts, media, limits).
 
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { HttpsStandIn, readBody, restRoute } from "../https-stand-in.js";
+import { HttpsStandIn, multipartParts, readBody, restRoute } from "../https-stand-in.js";
 import type { CertificateFiles } from "../tls.js";
 import { baseStringUri, type Credentials, verifySignature } from "./oauth1.js";
 
@@ -123,6 +123,11 @@ export class XStandIn extends HttpsStandIn<Recorded, Reply> {
     super(certificate);
   }
 
+  /** Routes are `METHOD /2/path`, e.g. `POST /2/tweets`. */
+  protected override routeOf(r: Recorded): string {
+    return r.route;
+  }
+
   /** Clears requests, scripts, posts and media between tests. */
   override reset(): void {
     super.reset();
@@ -134,11 +139,6 @@ export class XStandIn extends HttpsStandIn<Recorded, Reply> {
   /** A post that exists on the account before the test (e.g. the old bot's). */
   seedPost(id: string, text: string, createdAt: Date): void {
     this.posts.set(id, { id, text, sent: text, createdAt, inReplyTo: null, mediaIds: [] });
-  }
-
-  /** Routes are `METHOD /2/path`, e.g. `POST /2/tweets`. */
-  protected override routeOf(r: Recorded): string {
-    return r.route;
   }
 
   protected override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -336,18 +336,9 @@ function parseMultipart(raw: Buffer, contentType: string): Record<string, Buffer
   const boundary = /boundary=([^;]+)/.exec(contentType)?.[1];
   const fields: Record<string, Buffer> = {};
   if (!boundary) return fields;
-  const delimiter = Buffer.from(`--${boundary}`);
-  let at = raw.indexOf(delimiter);
-  while (at !== -1) {
-    const start = at + delimiter.length;
-    const next = raw.indexOf(delimiter, start);
-    if (next === -1) break;
-    const part = raw.subarray(start + 2, next - 2);
-    const headerEnd = part.indexOf("\r\n\r\n");
-    const headers = part.subarray(0, headerEnd).toString("utf8");
-    const name = /name="([^"]+)"/.exec(headers)?.[1];
-    if (name) fields[name] = Buffer.from(part.subarray(headerEnd + 4));
-    at = next;
+  for (const { head, data } of multipartParts(raw, boundary)) {
+    const name = /name="([^"]+)"/.exec(head)?.[1];
+    if (name) fields[name] = data;
   }
   return fields;
 }
