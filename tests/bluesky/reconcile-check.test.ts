@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { PostRecord } from "../../src/core/types.js";
 import { recordKeyOf } from "../../src/publish/bluesky/record-key.js";
-import { NOW } from "../publish/harness.js";
+import { NOW, pendingIntent } from "../publish/harness.js";
 import { request } from "../publish/request.js";
 import { useBlueskyStandIn } from "./harness.js";
 import { BSKY_ANSWERS } from "./stand-in.js";
@@ -19,20 +19,7 @@ const GET = "GET com.atproto.repo.getRecord";
 const LOGIN = "POST com.atproto.server.createSession";
 
 function intent(): PostRecord {
-  return {
-    id: INTENT_ID,
-    time: INTENT_TIME,
-    pair: "BTC-USDT",
-    tweetText: TEXT,
-    tweetId: null,
-    inReplyTo: null,
-    publisher: "bluesky",
-    status: "pending",
-    runId: "run-1",
-    error: null,
-    thread: null,
-    url: null,
-  };
+  return pendingIntent("bluesky", { id: INTENT_ID, time: INTENT_TIME, tweetText: TEXT });
 }
 
 function record(text: string, extra: Record<string, unknown> = {}) {

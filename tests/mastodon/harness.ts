@@ -1,9 +1,8 @@
 // Mastodon's adapter tests against the instance stand-in: publishers with a fake token and the
 // stand-in's address, their clock moved only by their sleeps (tests/publish/harness.ts adds the rest),
-// the search of every output for the token, and a dead run's intent.
+// and the search of every output for the token.
 
 import { expect } from "vitest";
-import type { PostRecord } from "../../src/core/types.js";
 import { createMastodonPublisher, type MastodonOptions } from "../../src/publish/mastodon/index.js";
 import { harness } from "../publish/harness.js";
 import { useAdapterStandIn } from "../use-stand-in.js";
@@ -28,21 +27,4 @@ export function useMastodonStandIn() {
 /** The token, as it is or as a URL or JSON would carry it, wherever it shows. */
 export function leaksToken(output: string): boolean {
   return output.includes(FAKE_TOKEN) || output.includes(encodeURIComponent(FAKE_TOKEN));
-}
-
-/** A pending intent left by a run that died. */
-export function intent(overrides: Partial<PostRecord> & { tweetText: string; time: Date }): PostRecord {
-  return {
-    id: "65f0c0ffee0000000000abcd",
-    pair: "BTC-USDT",
-    tweetId: null,
-    inReplyTo: null,
-    publisher: "mastodon",
-    status: "pending",
-    runId: "run-1",
-    error: null,
-    thread: null,
-    url: null,
-    ...overrides,
-  };
 }

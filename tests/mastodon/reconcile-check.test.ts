@@ -6,12 +6,15 @@ import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { fitsLimit } from "../../src/core/limits.js";
 import { idempotencyKey } from "../../src/publish/mastodon/key.js";
-import { NOW } from "../publish/harness.js";
+import { NOW, pendingIntent } from "../publish/harness.js";
 import { request } from "../publish/request.js";
-import { intent, useMastodonStandIn } from "./harness.js";
+import { useMastodonStandIn } from "./harness.js";
 import { MASTODON_ANSWERS, toHtml } from "./stand-in.js";
 
 const { standIn, output, publisherFor } = useMastodonStandIn();
+
+/** A pending intent left by a run that died. */
+const intent = (fields: Parameters<typeof pendingIntent>[1]) => pendingIntent("mastodon", fields);
 
 afterEach(() => {
   expect(standIn.requests.every((r) => r.authProblem === null)).toBe(true);

@@ -5,6 +5,7 @@
 
 import { type AddressInfo, createServer } from "node:net";
 import { type Logger, pino } from "pino";
+import type { PostRecord } from "../../src/core/types.js";
 import type { Publisher } from "../../src/publish/port.js";
 import type { AdapterSeams, RequestSettings } from "../../src/publish/retry.js";
 
@@ -45,6 +46,26 @@ export function harness(
     logger,
   );
   return { publisher, sleeps, logs };
+}
+
+/** A pending intent that a run which died left on `publisher`: what its reconcile is asked about. */
+export function pendingIntent(
+  publisher: string,
+  fields: Partial<PostRecord> & { time: Date; tweetText: string },
+): PostRecord {
+  return {
+    id: "65f0c0ffee0000000000abcd",
+    pair: "BTC-USDT",
+    tweetId: null,
+    inReplyTo: null,
+    publisher,
+    status: "pending",
+    runId: "run-1",
+    error: null,
+    thread: null,
+    url: null,
+    ...fields,
+  };
 }
 
 /** A port nothing listens on: connections to it are refused. */

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { PostRecord } from "../../src/core/types.js";
 import { telegramPostUrl } from "../../src/publish/telegram/url.js";
-import { NOW } from "../publish/harness.js";
+import { NOW, pendingIntent } from "../publish/harness.js";
 import { makePublisher, shown, useTelegramStandIn } from "./harness.js";
 import { BOT, CHANNEL, TELEGRAM_ANSWERS } from "./stand-in.js";
 
@@ -20,20 +20,10 @@ async function checked(overrides: Parameters<typeof publisherFor>[0] = {}) {
 }
 
 function intent(): PostRecord {
-  return {
-    id: "65f0c0ffee0000000000abcd",
+  return pendingIntent("telegram", {
     time: new Date(NOW.getTime() - 20 * 60_000),
-    pair: "BTC-USDT",
     tweetText: "Top Market Venues for BTC-USDT:\nBinance: 100.00%",
-    tweetId: null,
-    inReplyTo: null,
-    publisher: "telegram",
-    status: "pending",
-    runId: "run-1",
-    error: null,
-    thread: null,
-    url: null,
-  };
+  });
 }
 
 describe("reconcile (SPEC §8)", () => {

@@ -3,7 +3,7 @@
 
 import { afterEach, describe, expect, it } from "vitest";
 import type { PostRecord } from "../../src/core/types.js";
-import { NOW } from "../publish/harness.js";
+import { NOW, pendingIntent } from "../publish/harness.js";
 import { request } from "../publish/request.js";
 import { useXStandIn } from "./harness.js";
 import { X_ANSWERS } from "./stand-in.js";
@@ -18,20 +18,7 @@ afterEach(() => {
 const TEXT = "Top Market Venues for AT&T-USD:\nA<B: 60.00%\nC>D: 40.00%";
 
 function intent(text: string, time: Date): PostRecord {
-  return {
-    id: "intent-1",
-    time,
-    pair: "AT&T-USD",
-    tweetText: text,
-    tweetId: null,
-    inReplyTo: null,
-    publisher: "x",
-    status: "pending",
-    runId: "run-1",
-    error: null,
-    thread: null,
-    url: null,
-  };
+  return pendingIntent("x", { id: "intent-1", time, pair: "AT&T-USD", tweetText: text });
 }
 
 describe("reconcile (SPEC §8)", () => {
