@@ -1,43 +1,39 @@
-// Builds a Bluesky publisher against the stand-in for the adapter tests: the fake account's app
-// password, a fixed clock, recorded sleeps instead of real waits, and a logger whose lines are kept so
-// that a test can read them and search them for secrets.
+// Bluesky's adapter tests against the PDS stand-in: publishers with the fake account's app password
+// and the stand-in's address (tests/publish/harness.ts adds the rest), and the search of every output
+// for the app password and the session tokens.
 
-import { pino } from "pino";
+import { expect } from "vitest";
 import { type BlueskyOptions, createBlueskyPublisher } from "../../src/publish/bluesky/index.js";
-import type { Publisher } from "../../src/publish/port.js";
-import type { BlueskyStandIn } from "./stand-in.js";
-
-export const NOW = new Date("2026-03-02T12:00:00Z");
-
-export interface Harness {
-  publisher: Publisher;
-  sleeps: number[];
-  logs: string[];
-}
+import { type Harness, harness } from "../publish/harness.js";
+import { useAdapterStandIn } from "../use-stand-in.js";
+import { BlueskyStandIn } from "./stand-in.js";
 
 export function makePublisher(standIn: BlueskyStandIn, overrides: Partial<BlueskyOptions> = {}): Harness {
-  const sleeps: number[] = [];
-  const logs: string[] = [];
-  const logger = pino({ level: "debug", base: undefined }, { write: (line: string) => void logs.push(line) });
-  const publisher = createBlueskyPublisher(
-    {
-      identifier: standIn.account.handle,
-      appPassword: standIn.account.appPassword,
-      service: standIn.url,
-      timeoutMs: 15_000,
-      maxAttempts: 3,
-      maxRateLimitWaitMs: 60_000,
-      chart: true,
-      sleep: async (ms) => {
-        sleeps.push(ms);
+  return harness((common, logger) =>
+    createBlueskyPublisher(
+      {
+        identifier: standIn.account.handle,
+        appPassword: standIn.account.appPassword,
+        service: standIn.url,
+        ...common,
+        chart: true,
+        ...overrides,
       },
-      now: () => NOW,
-      random: () => 0.5,
-      ...overrides,
-    },
-    logger,
+      logger,
+    ),
   );
-  return { publisher, sleeps, logs };
+}
+
+/**
+ * The file's PDS stand-in and publishers against it; everything the tests show is searched for the app
+ * password and the session tokens.
+ */
+export function useBlueskyStandIn() {
+  return useAdapterStandIn(BlueskyStandIn, {
+    publisher: (standIn, _certificate, overrides?: Partial<BlueskyOptions>) =>
+      makePublisher(standIn, overrides),
+    search: (shown, standIn) => expect(leakedSecrets(standIn, shown)).toEqual([]),
+  });
 }
 
 /** The app password, and every session token (or any part of one) the stand-in handed out, found in `output`. */

@@ -4,48 +4,21 @@
 
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, LeaseLostError, PublishError } from "../../src/errors.js";
 import { recordKeyOf } from "../../src/publish/bluesky/record-key.js";
 import type { PublishResult } from "../../src/publish/port.js";
+import { NOW } from "../publish/harness.js";
 import { request } from "../publish/request.js";
-import { leakedSecrets, makePublisher, NOW } from "./harness.js";
-import { BSKY_ANSWERS, startBlueskyStandIn } from "./stand-in.js";
+import { makePublisher, useBlueskyStandIn } from "./harness.js";
+import { BSKY_ANSWERS } from "./stand-in.js";
 
-let env: Awaited<ReturnType<typeof startBlueskyStandIn>>;
-let output: string[] = [];
+const env = useBlueskyStandIn();
+const { output, publisherFor, publishError } = env;
 
-beforeAll(async () => {
-  env = await startBlueskyStandIn();
-});
-afterAll(async () => {
-  await env.dispose();
-});
-beforeEach(() => {
-  env.standIn.reset();
-  env.standIn.now = () => NOW;
-  output = [];
-});
 afterEach(() => {
-  expect(leakedSecrets(env.standIn, output.join("\n"))).toEqual([]);
   expect([...env.standIn.posts.values()].map((p) => p.replyProblem)).not.toContainEqual(expect.any(String));
 });
-
-function publisherFor(overrides: Parameters<typeof makePublisher>[1] = {}) {
-  const h = makePublisher(env.standIn, overrides);
-  output = h.logs;
-  return h;
-}
-
-async function publishError(run: Promise<unknown>): Promise<PublishError> {
-  const err = await run.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(PublishError);
-  output.push((err as PublishError).message);
-  return err as PublishError;
-}
 
 const TEXT = "Top Market Venues for BTC-USDT:\nBinance: 41.20%\nCoinbase: 20.20%\nOthers: 38.60%";
 const INTENT_TIME = new Date("2026-03-02T12:00:00Z");

@@ -1,36 +1,16 @@
 // Reconciling a dead run's intent on Bluesky (SPEC §8), the doctor line (SPEC §9), the chart and its
 // alt text, and the one session a process uses for all of them, against the HTTPS stand-in of a PDS.
 
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { PostRecord } from "../../src/core/types.js";
 import { recordKeyOf } from "../../src/publish/bluesky/record-key.js";
+import { NOW, pendingIntent } from "../publish/harness.js";
 import { request } from "../publish/request.js";
-import { leakedSecrets, makePublisher, NOW } from "./harness.js";
-import { BSKY_ANSWERS, startBlueskyStandIn } from "./stand-in.js";
+import { useBlueskyStandIn } from "./harness.js";
+import { BSKY_ANSWERS } from "./stand-in.js";
 
-let env: Awaited<ReturnType<typeof startBlueskyStandIn>>;
-let output: string[] = [];
-
-beforeAll(async () => {
-  env = await startBlueskyStandIn();
-});
-afterAll(async () => {
-  await env.dispose();
-});
-beforeEach(() => {
-  env.standIn.reset();
-  env.standIn.now = () => NOW;
-  output = [];
-});
-afterEach(() => {
-  expect(leakedSecrets(env.standIn, output.join("\n"))).toEqual([]);
-});
-
-function publisherFor(overrides: Parameters<typeof makePublisher>[1] = {}) {
-  const h = makePublisher(env.standIn, overrides);
-  output = h.logs;
-  return h;
-}
+const env = useBlueskyStandIn();
+const { output, publisherFor } = env;
 
 const TEXT = "Top Market Venues for BTC-USDT:\nBinance: 41.20%\nCoinbase: 20.20%\nOthers: 38.60%";
 const INTENT_ID = "65f1c0ffee0123456789abcd";
@@ -39,20 +19,7 @@ const GET = "GET com.atproto.repo.getRecord";
 const LOGIN = "POST com.atproto.server.createSession";
 
 function intent(): PostRecord {
-  return {
-    id: INTENT_ID,
-    time: INTENT_TIME,
-    pair: "BTC-USDT",
-    tweetText: TEXT,
-    tweetId: null,
-    inReplyTo: null,
-    publisher: "bluesky",
-    status: "pending",
-    runId: "run-1",
-    error: null,
-    thread: null,
-    url: null,
-  };
+  return pendingIntent("bluesky", { id: INTENT_ID, time: INTENT_TIME, tweetText: TEXT });
 }
 
 function record(text: string, extra: Record<string, unknown> = {}) {

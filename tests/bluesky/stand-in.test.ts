@@ -1,18 +1,11 @@
 // The PDS stand-in is only worth what it refuses: these check that it meets a client as a PDS does
 // (the errors and statuses a real PDS gives), so that the adapter tests cannot pass against a lenient fake.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startBlueskyStandIn } from "./stand-in.js";
+import { describe, expect, it } from "vitest";
+import { useStandIn } from "../use-stand-in.js";
+import { BlueskyStandIn } from "./stand-in.js";
 
-let env: Awaited<ReturnType<typeof startBlueskyStandIn>>;
-
-beforeAll(async () => {
-  env = await startBlueskyStandIn();
-});
-afterAll(async () => {
-  await env.dispose();
-});
-beforeEach(() => env.standIn.reset());
+const env = useStandIn(BlueskyStandIn);
 
 async function xrpc(nsid: string, init: { body?: unknown; token?: string; query?: string } = {}) {
   const headers: Record<string, string> = {};

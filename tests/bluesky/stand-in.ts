@@ -10,9 +10,8 @@
 
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createServer, type Server } from "node:https";
-import type { AddressInfo } from "node:net";
-import { type CertificateFiles, suiteCertificate } from "../tls.js";
+import { HttpsStandIn, readBody } from "../https-stand-in.js";
+import type { CertificateFiles } from "../tls.js";
 
 export const FAKE_ACCOUNT = {
   did: "did:plc:fakecapbotstandin2345abc",
@@ -41,12 +40,6 @@ export interface Recorded {
 
 export type Reply =
   | { status: number; body?: unknown; headers?: Record<string, string> }
-  /** The PDS acts at once as usual, but its answer waits for `held` (a test looks at something meanwhile). */
-  | { held: Promise<void> }
-  /** Close the connection without answering; with `act`, after doing what the PDS would (storing the post). */
-  | { drop: true; act?: boolean }
-  /** Never answer (the client's timeout fires); with `act`, after doing what the PDS would. */
-  | { hang: true; act?: boolean }
   /** A misconfigured proxy's 502 that quotes the request: method, URL, headers and body. */
   | { echo: "html" | "json" };
 
@@ -93,73 +86,37 @@ export const BSKY_ANSWERS = {
     ),
 } as const;
 
-export class BlueskyStandIn {
-  readonly requests: Recorded[] = [];
+export class BlueskyStandIn extends HttpsStandIn<Recorded, Reply> {
   /** The account's posts by record key. */
   readonly posts = new Map<string, StoredPost>();
   readonly blobs = new Map<string, { mimeType: string; bytes: Buffer }>();
   /** Every token handed out, so that tests can search outputs for them. */
   readonly issuedTokens: string[] = [];
-  now: () => Date = () => new Date();
-  url = "";
 
   private readonly tokens = new Map<string, Token>();
-  private readonly scripts = new Map<string, Reply[]>();
-  private readonly waiters: { route: string; resolve: (r: Recorded) => void }[] = [];
-  private readonly open = new Set<ServerResponse>();
   private loginTimes: number[] = [];
-  private server: Server | null = null;
   private revCounter = 0;
 
   constructor(
-    private readonly certificate: CertificateFiles,
+    certificate: CertificateFiles,
     readonly account: { did: string; handle: string; appPassword: string } = FAKE_ACCOUNT,
-  ) {}
-
-  async start(): Promise<this> {
-    const server = createServer({ key: this.certificate.key, cert: this.certificate.cert }, (req, res) => {
-      this.open.add(res);
-      res.on("close", () => this.open.delete(res));
-      void this.handle(req, res);
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    this.server = server;
-    this.url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return this;
+  ) {
+    super(certificate);
   }
 
-  async stop(): Promise<void> {
-    for (const res of this.open) res.destroy();
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+  /** Routes are `METHOD nsid`, e.g. `POST com.atproto.repo.createRecord`. */
+  protected override routeOf(r: Recorded): string {
+    return r.route;
   }
 
   /** Clears requests, scripts, sessions, posts and blobs between tests. */
-  reset(): void {
-    this.requests.length = 0;
+  override reset(): void {
+    super.reset();
     this.issuedTokens.length = 0;
-    this.scripts.clear();
     this.tokens.clear();
     this.posts.clear();
     this.blobs.clear();
     this.loginTimes = [];
-    this.now = () => new Date();
-  }
-
-  /** The next answers on `route` (e.g. `POST com.atproto.repo.createRecord`), in order; then the simulation. */
-  script(route: string, ...replies: Reply[]): void {
-    this.scripts.set(route, [...(this.scripts.get(route) ?? []), ...replies]);
-  }
-
-  /** Resolves when a request on `route` has been received (before it is answered). */
-  received(route: string): Promise<Recorded> {
-    return new Promise((resolve) => this.waiters.push({ route, resolve }));
-  }
-
-  requestsOn(route: string): Recorded[] {
-    return this.requests.filter((r) => r.route === route);
   }
 
   /** Every access token handed out so far has expired (the PDS's are good for about two hours). */
@@ -183,7 +140,7 @@ export class BlueskyStandIn {
     return this.store(rkey, value);
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const url = new URL(req.url ?? "/", "https://stand-in");
     const method = req.method ?? "GET";
@@ -199,27 +156,16 @@ export class BlueskyStandIn {
       contentType,
       token: token === null ? "none" : (token.value?.kind ?? "unknown"),
     };
-    this.requests.push(recorded);
-    for (const w of this.waiters.filter((w) => w.route === recorded.route)) {
-      this.waiters.splice(this.waiters.indexOf(w), 1);
-      w.resolve(recorded);
-    }
+    this.record(recorded);
 
     const refused = this.authProblem(recorded.route, token);
     if (refused !== null) return this.send(res, refused);
-    const reply = this.scripts.get(recorded.route)?.shift() ?? this.simulate(recorded, token?.raw ?? "");
-    if ("echo" in reply) return this.send(res, echoPage(reply.echo, req, body));
-    if ("drop" in reply || "hang" in reply) {
-      if (reply.act) this.simulate(recorded, token?.raw ?? "");
-      if ("drop" in reply) req.socket.destroy();
-      return;
-    }
-    if ("held" in reply) {
-      const answer = this.simulate(recorded, token?.raw ?? "");
-      await reply.held;
-      return this.send(res, answer);
-    }
-    this.send(res, reply);
+    await this.respond(
+      req,
+      recorded,
+      () => this.simulate(recorded, token?.raw ?? ""),
+      (reply) => this.send(res, "echo" in reply ? echoPage(reply.echo, req, body) : reply),
+    );
   }
 
   private tokenOf(authorization: string | undefined): { raw: string; value: Token | undefined } | null {
@@ -562,22 +508,4 @@ function echoPage(kind: "html" | "json", req: IncomingMessage, body: Buffer): Re
   const dump = `authorization: ${authorization ?? ""}\n${body.toString("utf8")}\n${req.method} ${req.url}\n${headers}`;
   if (kind === "json") return json(502, { error: "BadGateway", message: dump });
   return { status: 502, body: `<html><body><h1>502 Bad Gateway</h1><pre>${dump}</pre></body></html>` };
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
-/** A stand-in on the suite's certificate, started; `dispose` stops it. */
-export async function startBlueskyStandIn(): Promise<{
-  standIn: BlueskyStandIn;
-  dispose: () => Promise<void>;
-}> {
-  const standIn = await new BlueskyStandIn(suiteCertificate()).start();
-  return { standIn, dispose: () => standIn.stop() };
 }

@@ -3,49 +3,15 @@
 // refusals and bad moments within the deadline and behind the fence, and that nothing it says holds the
 // access token — even when a proxy echoes the request back.
 
-import { type AddressInfo, createServer } from "node:net";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { LeaseLostError, PublishError } from "../../src/errors.js";
+import { describe, expect, it } from "vitest";
+import { LeaseLostError } from "../../src/errors.js";
 import type { PublishRequest } from "../../src/publish/port.js";
+import { closedPort, NOW } from "../publish/harness.js";
 import { request } from "../publish/request.js";
-import { leaksToken, makePublisher, NOW } from "./harness.js";
-import { MASTODON_ANSWERS, type MastodonStandIn, startStandIn } from "./stand-in.js";
+import { leaksToken, useMastodonStandIn } from "./harness.js";
+import { MASTODON_ANSWERS } from "./stand-in.js";
 
-let env: Awaited<ReturnType<typeof startStandIn>>;
-let standIn: MastodonStandIn;
-let output: string[] = [];
-
-beforeAll(async () => {
-  env = await startStandIn();
-  standIn = env.standIn;
-});
-afterAll(async () => {
-  await env.dispose();
-});
-beforeEach(() => {
-  standIn.reset();
-  standIn.now = () => NOW;
-  output = [];
-});
-afterEach(() => {
-  expect(leaksToken(output.join("\n"))).toBe(false);
-});
-
-function publisherFor(overrides: Parameters<typeof makePublisher>[1] = {}) {
-  const h = makePublisher(standIn, overrides);
-  output = h.logs;
-  return h;
-}
-
-async function publishError(run: Promise<unknown>): Promise<PublishError> {
-  const err = await run.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(PublishError);
-  output.push((err as PublishError).message);
-  return err as PublishError;
-}
+const { standIn, publisherFor, publishError } = useMastodonStandIn();
 
 const TEXT = "Top Market Venues for BTC-USDT:\nBinance: 41.20%\nCoinbase: 20.20%\nOthers: 38.60%";
 const INTENT = "65f0c0ffee0000000000abcd";
@@ -53,15 +19,6 @@ const STATUSES = "POST /api/v1/statuses";
 const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...Array(3000).fill(7)]);
 const alt = "Bar chart of BTC-USDT venue shares: Binance 41.20%, Coinbase 20.20%, Others 38.60%.";
 const chart = { png, alt, width: 1200, height: 675 };
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function post(overrides: Partial<Omit<PublishRequest, "inReplyTo">> & { inReplyTo?: string | null } = {}) {
   const { inReplyTo = null, ...rest } = overrides;

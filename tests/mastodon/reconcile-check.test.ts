@@ -3,39 +3,22 @@
 // doctor line (one read of the account); the instance's text limit (SPEC §6). Against the stand-in.
 
 import fc from "fast-check";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { fitsLimit } from "../../src/core/limits.js";
 import { idempotencyKey } from "../../src/publish/mastodon/key.js";
+import { NOW, pendingIntent } from "../publish/harness.js";
 import { request } from "../publish/request.js";
-import { intent, leaksToken, makePublisher, NOW } from "./harness.js";
-import { MASTODON_ANSWERS, type MastodonStandIn, startStandIn, toHtml } from "./stand-in.js";
+import { useMastodonStandIn } from "./harness.js";
+import { MASTODON_ANSWERS, toHtml } from "./stand-in.js";
 
-let env: Awaited<ReturnType<typeof startStandIn>>;
-let standIn: MastodonStandIn;
-let output: string[] = [];
+const { standIn, output, publisherFor } = useMastodonStandIn();
 
-beforeAll(async () => {
-  env = await startStandIn();
-  standIn = env.standIn;
-});
-afterAll(async () => {
-  await env.dispose();
-});
-beforeEach(() => {
-  standIn.reset();
-  standIn.now = () => NOW;
-  output = [];
-});
+/** A pending intent left by a run that died. */
+const intent = (fields: Parameters<typeof pendingIntent>[1]) => pendingIntent("mastodon", fields);
+
 afterEach(() => {
-  expect(leaksToken(output.join("\n"))).toBe(false);
   expect(standIn.requests.every((r) => r.authProblem === null)).toBe(true);
 });
-
-function publisherFor(overrides: Parameters<typeof makePublisher>[1] = {}) {
-  const h = makePublisher(standIn, overrides);
-  output = h.logs;
-  return h;
-}
 
 const TEXT = "Top Market Venues for AT&T-USD:\nA<B: 60.00%\nC>D: 40.00%";
 const INTENT_TIME = new Date(NOW.getTime() - 20 * 60_000);

@@ -11,9 +11,8 @@
 // Usable in-process and, through its `url`, by a `capbot` child process (MASTODON_URL).
 
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createServer, type Server } from "node:https";
-import type { AddressInfo } from "node:net";
-import { type CertificateFiles, suiteCertificate } from "../tls.js";
+import { HttpsStandIn, multipartParts, readBody, restRoute } from "../https-stand-in.js";
+import type { CertificateFiles } from "../tls.js";
 
 export const FAKE_TOKEN = "fake-mastodon-access-token-0123456789abcdef";
 /** What capbot's docs ask for. */
@@ -45,13 +44,7 @@ export interface Recorded {
 export type Reply =
   | { status: number; body?: unknown; headers?: Record<string, string> }
   /** A body that is not the API's JSON (a proxy's page); a function builds it from the request. */
-  | { status: number; raw: string | ((r: Recorded) => string); contentType?: string }
-  /** The instance acts at once as usual, but its answer waits for `held`. */
-  | { held: Promise<void> }
-  /** Close the connection without answering; with `act`, after doing what the instance would. */
-  | { drop: true; act?: boolean }
-  /** Never answer (the client's timeout fires); with `act`, after doing what the instance would. */
-  | { hang: true; act?: boolean };
+  | { status: number; raw: string | ((r: Recorded) => string); contentType?: string };
 
 export interface StoredStatus {
   id: string;
@@ -123,8 +116,7 @@ const IDEMPOTENCY_MS = 3600_000;
 const MAX_DESCRIPTION = 1500;
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-export class MastodonStandIn {
-  readonly requests: Recorded[] = [];
+export class MastodonStandIn extends HttpsStandIn<Recorded, Reply> {
   readonly statuses = new Map<string, StoredStatus>();
   readonly media = new Map<string, StoredMedia>();
   /** Idempotency-Key → the status it made, and when. */
@@ -134,61 +126,30 @@ export class MastodonStandIn {
   maxCharacters = 500;
   /** How many GETs a new upload answers 206 (processing) before it is ready; 0: ready at once (200). */
   processingPolls = 0;
-  now: () => Date = () => new Date();
-  url = "";
 
-  private readonly scripts = new Map<string, Reply[]>();
-  private readonly waiters: { route: string; resolve: (r: Recorded) => void }[] = [];
-  private readonly open = new Set<ServerResponse>();
   private nextId = 110_000_000_000_000_000n;
-  private server: Server | null = null;
 
   constructor(
-    private readonly certificate: CertificateFiles,
+    certificate: CertificateFiles,
     readonly token: string = FAKE_TOKEN,
-  ) {}
-
-  async start(): Promise<this> {
-    const server = createServer({ key: this.certificate.key, cert: this.certificate.cert }, (req, res) => {
-      this.open.add(res);
-      res.on("close", () => this.open.delete(res));
-      void this.handle(req, res);
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    this.server = server;
-    this.url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return this;
+  ) {
+    super(certificate);
   }
 
-  async stop(): Promise<void> {
-    for (const res of this.open) res.destroy();
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+  /** Routes are `METHOD /api/path`, e.g. `POST /api/v1/statuses`. */
+  protected override routeOf(r: Recorded): string {
+    return r.route;
   }
 
   /** Clears requests, scripts, statuses, media and keys between tests. */
-  reset(): void {
-    this.requests.length = 0;
-    this.scripts.clear();
+  override reset(): void {
+    super.reset();
     this.statuses.clear();
     this.media.clear();
     this.keys.clear();
     this.scopes = [...ALL_SCOPES];
     this.maxCharacters = 500;
     this.processingPolls = 0;
-    this.now = () => new Date();
-  }
-
-  /** The next answers on `route` (e.g. `POST /api/v1/statuses`), in order; then the simulation answers. */
-  script(route: string, ...replies: Reply[]): void {
-    this.scripts.set(route, [...(this.scripts.get(route) ?? []), ...replies]);
-  }
-
-  /** Resolves when a request on `route` has been received (before it is answered). */
-  received(route: string): Promise<Recorded> {
-    return new Promise((resolve) => this.waiters.push({ route, resolve }));
   }
 
   /** A status on the account before the test (e.g. an earlier run's). */
@@ -196,16 +157,12 @@ export class MastodonStandIn {
     this.statuses.set(status.id, { inReplyToId: null, mediaIds: [], visibility: "public", ...status });
   }
 
-  requestsOn(route: string): Recorded[] {
-    return this.requests.filter((r) => r.route === route);
-  }
-
   /** The web address of a status, as the instance gives it. */
   statusUrl(id: string): string {
     return `${this.url}/@${this.account.username}/${id}`;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
     const url = new URL(req.url ?? "/", "https://stand-in");
     const method = req.method ?? "GET";
@@ -215,31 +172,19 @@ export class MastodonStandIn {
     const recorded: Recorded = {
       method,
       path: url.pathname,
-      route: `${method} ${url.pathname.replace(/(?<=.)\/\d+(?=\/|$)/g, "/:id")}`,
+      route: restRoute(method, url.pathname),
       query: Object.fromEntries(url.searchParams),
       headers,
       ...parseBody(raw, headers["content-type"] ?? ""),
       authProblem: this.authProblem(headers["authorization"]),
     };
-    this.requests.push(recorded);
-    for (const w of this.waiters.filter((w) => w.route === recorded.route)) {
-      this.waiters.splice(this.waiters.indexOf(w), 1);
-      w.resolve(recorded);
-    }
-
-    const scripted = this.scripts.get(recorded.route)?.shift();
-    const reply = scripted ?? this.answer(recorded);
-    if ("drop" in reply || "hang" in reply) {
-      if (reply.act) this.answer(recorded);
-      if ("drop" in reply) req.socket.destroy();
-      return;
-    }
-    if ("held" in reply) {
-      const answer = this.answer(recorded);
-      await reply.held;
-      return this.send(res, answer, recorded);
-    }
-    this.send(res, reply, recorded);
+    this.record(recorded);
+    await this.respond(
+      req,
+      recorded,
+      () => this.answer(recorded),
+      (reply) => this.send(res, reply, recorded),
+    );
   }
 
   private authProblem(authorization: string | undefined): string | null {
@@ -523,45 +468,18 @@ function parseMultipart(raw: Buffer, contentType: string): Pick<Recorded, "body"
   const boundary = /boundary=("?)([^";]+)\1/.exec(contentType)?.[2];
   const pairs: [string, string][] = [];
   const files: Record<string, FilePart> = {};
-  if (boundary) {
-    const delimiter = Buffer.from(`--${boundary}`);
-    let at = raw.indexOf(delimiter);
-    while (at !== -1) {
-      const start = at + delimiter.length;
-      const next = raw.indexOf(delimiter, start);
-      if (next === -1) break;
-      const part = raw.subarray(start + 2, next - 2);
-      const headerEnd = part.indexOf("\r\n\r\n");
-      const head = part.subarray(0, headerEnd).toString("utf8");
-      const data = Buffer.from(part.subarray(headerEnd + 4));
-      const name = /name="([^"]+)"/.exec(head)?.[1];
-      const filename = /filename="([^"]*)"/.exec(head)?.[1];
-      if (name && filename !== undefined) {
-        files[name] = {
-          filename,
-          type: /content-type:\s*([^\r\n]+)/i.exec(head)?.[1] ?? "",
-          data,
-        };
-      } else if (name) {
-        pairs.push([name, data.toString("utf8")]);
-      }
-      at = next;
+  for (const { head, data } of boundary ? multipartParts(raw, boundary) : []) {
+    const name = /name="([^"]+)"/.exec(head)?.[1];
+    const filename = /filename="([^"]*)"/.exec(head)?.[1];
+    if (name && filename !== undefined) {
+      files[name] = {
+        filename,
+        type: /content-type:\s*([^\r\n]+)/i.exec(head)?.[1] ?? "",
+        data,
+      };
+    } else if (name) {
+      pairs.push([name, data.toString("utf8")]);
     }
   }
   return { body: railsFields(pairs), encoding: "multipart", files };
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
-/** A stand-in on the suite's certificate, started; `dispose` stops it. */
-export async function startStandIn(): Promise<{ standIn: MastodonStandIn; dispose: () => Promise<void> }> {
-  const standIn = await new MastodonStandIn(suiteCertificate()).start();
-  return { standIn, dispose: () => standIn.stop() };
 }

@@ -5,46 +5,15 @@
 // (SPEC §8: a failure on one network never stops the others; `partial`, exit 4). After each test every
 // byte the children printed, and the step summary, is searched for the stand-ins' fake secrets.
 
-import { type AddressInfo, createServer } from "node:net";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BSKY_ANSWERS, FAKE_ACCOUNT } from "../bluesky/stand-in.js";
 import { MASTODON_ANSWERS } from "../mastodon/stand-in.js";
+import { closedPort } from "../publish/harness.js";
 import { CHANNEL, TELEGRAM_ANSWERS } from "../telegram/stand-in.js";
 import { FAKE_KEYS, X_ANSWERS } from "../x/stand-in.js";
-import {
-  Bot,
-  hour,
-  leakedSecrets,
-  NETWORKS,
-  type Network,
-  postOn,
-  type RunJson,
-  resetStandIns,
-  type StandIns,
-  startStandIns,
-  stopStandIns,
-} from "./harness.js";
+import { hour, NETWORKS, type Network, postOn, type RunJson, useNetworks } from "./harness.js";
 
-let s: StandIns;
-let bot: Bot;
-const shown: string[] = [];
-let otherSecrets: string[] = [];
-
-beforeAll(async () => {
-  s = await startStandIns();
-});
-afterAll(() => stopStandIns(s));
-beforeEach(async () => {
-  resetStandIns(s);
-  otherSecrets = [];
-  bot = new Bot(s, shown);
-  await bot.importCandles();
-});
-afterEach(() => {
-  bot.dispose();
-  expect(leakedSecrets(s, shown.join("\n"), otherSecrets)).toEqual([]);
-  shown.length = 0;
-});
+const { s, bot, otherSecrets } = useNetworks();
 
 const CREATES = {
   x: "POST /2/tweets",
@@ -73,22 +42,13 @@ function held(): Record<Network, number> {
   };
 }
 
-/** A port nothing listens on: connections to it are refused. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 function statuses(result: RunJson): Record<string, string> {
   return Object.fromEntries(result.posts.map((p) => [p.publisher, p.status]));
 }
 
 describe("one network fails, the others post (end to end)", () => {
   it("§8 Bluesky refuses the app password: partial, exit 4, the error names the setting, the others posted", async () => {
-    otherSecrets = ["wrong-fake-bsky-app-password"];
+    otherSecrets.push("wrong-fake-bsky-app-password");
     const { exit, result } = await bot.run(0, { BLUESKY_APP_PASSWORD: "wrong-fake-bsky-app-password" });
 
     expect(exit.code).toBe(4);

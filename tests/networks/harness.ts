@@ -1,16 +1,17 @@
-// The end-to-end harness of issue 14: the four HTTPS stand-ins (X, Bluesky, Mastodon, Telegram) started
-// once per file, the built CLI (`node dist/cli/main.js`) run as a child process against all of them on a
-// temporary embedded store, and every byte the children print (and every file they write for a person)
-// kept, so that a file can search it all for the stand-ins' fake secrets at the end.
+// The end-to-end harness of issue 14 (useNetworks): the four HTTPS stand-ins (X, Bluesky, Mastodon,
+// Telegram) started once per file, the built CLI (`node dist/cli/main.js`) run as a child process
+// against all of them on a temporary embedded store, and every byte the children print (and every file
+// they write for a person) kept and searched for the stand-ins' fake secrets after each test.
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { afterEach, beforeEach, expect } from "vitest";
 import { BlueskyStandIn, FAKE_ACCOUNT } from "../bluesky/stand-in.js";
 import { FAKE_TOKEN as MASTODON_TOKEN, MastodonStandIn } from "../mastodon/stand-in.js";
 import { CHANNEL, FAKE_TOKEN as TELEGRAM_TOKEN, TelegramStandIn } from "../telegram/stand-in.js";
-import { suiteCertificate } from "../tls.js";
+import { useStandIn } from "../use-stand-in.js";
 import { FAKE_KEYS, XStandIn } from "../x/stand-in.js";
 
 const CLI = resolve("dist/cli/main.js");
@@ -22,33 +23,38 @@ export type Network = (typeof NETWORKS)[number];
 /** `--as-of` for the k-th hour from T: each one sees one more hour of candles, so its figures differ. */
 export const hour = (k: number): string => new Date(T + k * HOUR).toISOString();
 
-export interface StandIns {
+interface StandIns {
   x: XStandIn;
   bluesky: BlueskyStandIn;
   mastodon: MastodonStandIn;
   telegram: TelegramStandIn;
 }
 
-export async function startStandIns(): Promise<StandIns> {
-  const certificate = suiteCertificate();
-  const [x, bluesky, mastodon, telegram] = await Promise.all([
-    new XStandIn(certificate).start(),
-    new BlueskyStandIn(certificate).start(),
-    new MastodonStandIn(certificate).start(),
-    new TelegramStandIn(certificate).start(),
-  ]);
-  return { x, bluesky, mastodon, telegram };
-}
-
-export async function stopStandIns(s: StandIns): Promise<void> {
-  await Promise.all([s.x.stop(), s.bluesky.stop(), s.mastodon.stop(), s.telegram.stop()]);
-}
-
-export function resetStandIns(s: StandIns): void {
-  s.x.reset();
-  s.bluesky.reset();
-  s.mastodon.reset();
-  s.telegram.reset();
+/**
+ * The file's four stand-ins, started once and reset before each test, and its bot, in a fresh folder
+ * with the candles imported for each test. After each test, all the children printed and the step
+ * summary are searched for the stand-ins' secrets and the `otherSecrets` the test configured.
+ */
+export function useNetworks(): { s: StandIns; bot: Bot; otherSecrets: string[] } {
+  const s: StandIns = {
+    x: useStandIn(XStandIn).standIn,
+    bluesky: useStandIn(BlueskyStandIn).standIn,
+    mastodon: useStandIn(MastodonStandIn).standIn,
+    telegram: useStandIn(TelegramStandIn).standIn,
+  };
+  const shown: string[] = [];
+  const otherSecrets: string[] = [];
+  const bot = new Bot(s, shown);
+  beforeEach(async () => {
+    otherSecrets.length = 0;
+    await bot.begin();
+  });
+  afterEach(() => {
+    bot.end();
+    expect(leakedSecrets(s, shown.join("\n"), otherSecrets)).toEqual([]);
+    shown.length = 0;
+  });
+  return { s, bot, otherSecrets };
 }
 
 /** Every network's credentials and address, as an operator sets them. */
@@ -113,18 +119,36 @@ export interface HistoryEntry {
 }
 
 /**
- * One temporary folder (store, step summary) with the candles imported, and the CLI run in it. What
- * the children print is added to `shown`, which the file searches for secrets when it ends.
+ * The CLI, run in a temporary folder of each test's own (store, step summary) with the candles
+ * imported. What the children print is added to `shown`, which is searched for secrets after the test.
  */
-export class Bot {
-  readonly dir = mkdtempSync(join(tmpdir(), "capbot-networks-"));
-  readonly dataDir = join(this.dir, "data");
-  readonly summaryFile = join(this.dir, "step-summary.md");
+class Bot {
+  private dir = "";
 
   constructor(
     private readonly standIns: StandIns,
     private readonly shown: string[],
   ) {}
+
+  get dataDir(): string {
+    return join(this.dir, "data");
+  }
+
+  private get summaryFile(): string {
+    return join(this.dir, "step-summary.md");
+  }
+
+  /** A new folder for the next test, with the candles imported. */
+  async begin(): Promise<void> {
+    this.dir = mkdtempSync(join(tmpdir(), "capbot-networks-"));
+    await this.importCandles();
+  }
+
+  /** Keeps the step summary for the search, and removes the folder. */
+  end(): void {
+    this.summary();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
 
   start(args: string[], extra: Record<string, string> = {}): { child: ChildProcess; exit: Promise<Exit> } {
     const child = spawn(process.execPath, [CLI, ...args], {
@@ -195,7 +219,7 @@ export class Bot {
    * own, so that every later `--as-of` composes a different text (SPEC §5: the same figures are never
    * posted twice in a row).
    */
-  async importCandles(): Promise<void> {
+  private async importCandles(): Promise<void> {
     const lines: string[] = [];
     for (const h of [-3, -2, -1]) lines.push(...hourOf(h, 120, 45, 20));
     for (let h = 0; h < 8; h++) lines.push(...hourOf(h, 30 + 17 * h, 300 - 23 * h, 5 + 3 * h));
@@ -203,11 +227,6 @@ export class Bot {
     writeFileSync(file, `${lines.join("\n")}\n`);
     const imported = await this.cli(["import", file, "--into", "ohlcv"]);
     if (imported.code !== 0) throw new Error(`import failed: ${imported.stderr}`);
-  }
-
-  dispose(): void {
-    this.summary();
-    rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
@@ -255,7 +274,7 @@ export function postOn(result: RunJson, network: Network): PostJson {
  * (whole, its secret half), and any `others` a test configured (wrong credentials are secrets too); each
  * as it is or percent-encoded.
  */
-export function leakedSecrets(s: StandIns, output: string, others: readonly string[] = []): string[] {
+function leakedSecrets(s: StandIns, output: string, others: readonly string[] = []): string[] {
   const telegramSecret = TELEGRAM_TOKEN.slice(TELEGRAM_TOKEN.indexOf(":") + 1);
   const jwtParts = s.bluesky.issuedTokens.flatMap((token) => [token, ...token.split(".").slice(1)]);
   const secrets = [

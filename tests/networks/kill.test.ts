@@ -8,39 +8,11 @@
 // for that intent: nothing was sent twice. The reconciled post is then the thread's tip (never an
 // `unknown` one), and no output carries a secret.
 
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { expireLock } from "../cli/helpers.js";
-import {
-  Bot,
-  hour,
-  leakedSecrets,
-  NETWORKS,
-  postOn,
-  type RunJson,
-  resetStandIns,
-  type StandIns,
-  startStandIns,
-  stopStandIns,
-} from "./harness.js";
+import { hour, NETWORKS, postOn, type RunJson, useNetworks } from "./harness.js";
 
-let s: StandIns;
-let bot: Bot;
-const shown: string[] = [];
-
-beforeAll(async () => {
-  s = await startStandIns();
-});
-afterAll(() => stopStandIns(s));
-beforeEach(async () => {
-  resetStandIns(s);
-  bot = new Bot(s, shown);
-  await bot.importCandles();
-});
-afterEach(() => {
-  bot.dispose();
-  expect(leakedSecrets(s, shown.join("\n"))).toEqual([]);
-  shown.length = 0;
-});
+const { s, bot } = useNetworks();
 
 type Killed = "bluesky" | "mastodon" | "telegram";
 

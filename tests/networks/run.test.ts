@@ -6,41 +6,11 @@
 // skipped while the others post (SPEC §8a). After each test every byte the children printed, and the
 // step summary, is searched for the stand-ins' fake secrets (SPEC §9).
 
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CHANNEL } from "../telegram/stand-in.js";
-import {
-  Bot,
-  hour,
-  leakedSecrets,
-  NETWORKS,
-  postOn,
-  resetStandIns,
-  type StandIns,
-  startStandIns,
-  stopStandIns,
-} from "./harness.js";
+import { hour, NETWORKS, postOn, useNetworks } from "./harness.js";
 
-let s: StandIns;
-let bot: Bot;
-const shown: string[] = [];
-/** Secrets a test configured beyond the stand-ins' own (wrong credentials). */
-let otherSecrets: string[] = [];
-
-beforeAll(async () => {
-  s = await startStandIns();
-});
-afterAll(() => stopStandIns(s));
-beforeEach(async () => {
-  resetStandIns(s);
-  otherSecrets = [];
-  bot = new Bot(s, shown);
-  await bot.importCandles();
-});
-afterEach(() => {
-  bot.dispose();
-  expect(leakedSecrets(s, shown.join("\n"), otherSecrets)).toEqual([]);
-  shown.length = 0;
-});
+const { s, bot, otherSecrets } = useNetworks();
 
 /** A PNG's width and height, from its IHDR chunk. */
 function pngSize(png: Buffer): { width: number; height: number } {
@@ -270,7 +240,7 @@ describe("capbot run on X, Bluesky, Mastodon and Telegram (end to end)", () => {
       // Shaped like a real token, so that Telegram answers 401 (a token of no bot), not 404.
       TELEGRAM_BOT_TOKEN: "4243:wrong-fake-telegram-bot-token-0123456789",
     };
-    otherSecrets = [...Object.values(wrong), "wrong-fake-telegram-bot-token-0123456789"];
+    otherSecrets.push(...Object.values(wrong), "wrong-fake-telegram-bot-token-0123456789");
     const exit = await bot.cli(["doctor", "--as-of", hour(0)], wrong);
 
     expect(exit.code).toBe(4);

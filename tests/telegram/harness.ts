@@ -1,44 +1,41 @@
-// Builds a Telegram publisher against the stand-in for the adapter tests: the fake token, a fixed
-// clock, recorded sleeps instead of real waits, and a logger whose lines are kept; and the search of
-// every output for the token.
+// Telegram's adapter tests against the Bot API stand-in: publishers with the fake token, the channel
+// and the stand-in's address (tests/publish/harness.ts adds the rest), and the search of every output
+// for the token.
 
 import { inspect } from "node:util";
-import { pino } from "pino";
-import type { Publisher } from "../../src/publish/port.js";
+import { expect } from "vitest";
 import { createTelegramPublisher, type TelegramOptions } from "../../src/publish/telegram/index.js";
-import { CHANNEL, FAKE_TOKEN, type TelegramStandIn } from "./stand-in.js";
-
-export const NOW = new Date("2026-03-02T12:00:00Z");
-
-export interface Harness {
-  publisher: Publisher;
-  sleeps: number[];
-  logs: string[];
-}
+import { type Harness, harness } from "../publish/harness.js";
+import { useAdapterStandIn } from "../use-stand-in.js";
+import { CHANNEL, FAKE_TOKEN, TelegramStandIn } from "./stand-in.js";
 
 export function makePublisher(standIn: TelegramStandIn, overrides: Partial<TelegramOptions> = {}): Harness {
-  const sleeps: number[] = [];
-  const logs: string[] = [];
-  const logger = pino({ level: "debug", base: undefined }, { write: (line: string) => void logs.push(line) });
-  const publisher = createTelegramPublisher(
-    {
-      botToken: FAKE_TOKEN,
-      chatId: `@${CHANNEL.username}`,
-      apiBaseUrl: standIn.url,
-      chart: true,
-      timeoutMs: 15_000,
-      maxAttempts: 3,
-      maxRateLimitWaitMs: 60_000,
-      sleep: async (ms) => {
-        sleeps.push(ms);
+  return harness((common, logger) =>
+    createTelegramPublisher(
+      {
+        botToken: FAKE_TOKEN,
+        chatId: `@${CHANNEL.username}`,
+        apiBaseUrl: standIn.url,
+        chart: true,
+        ...common,
+        ...overrides,
       },
-      now: () => NOW,
-      random: () => 0.5,
-      ...overrides,
-    },
-    logger,
+      logger,
+    ),
   );
-  return { publisher, sleeps, logs };
+}
+
+/**
+ * The file's Bot API stand-in and publishers against it; everything the tests show (all of a
+ * PublishError, however deep) is searched for the token.
+ */
+export function useTelegramStandIn() {
+  return useAdapterStandIn(TelegramStandIn, {
+    publisher: (standIn, _certificate, overrides?: Partial<TelegramOptions>) =>
+      makePublisher(standIn, overrides),
+    search: (shown) => expect(leakedSecrets(shown)).toEqual([]),
+    showError: shown,
+  });
 }
 
 /** Everything a value would show a person or a log, however deep (an error's cause, its fields). */

@@ -3,53 +3,22 @@
 // retries — only those that certainly did not reach Telegram, when a message is sent — and that nothing
 // it says holds the bot token.
 
-import { createServer } from "node:net";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { LeaseLostError, PublishError } from "../../src/errors.js";
+import { describe, expect, it } from "vitest";
+import { LeaseLostError } from "../../src/errors.js";
 import type { Chart } from "../../src/publish/port.js";
+import { closedPort, NOW } from "../publish/harness.js";
 import { request } from "../publish/request.js";
-import { leakedSecrets, makePublisher, NOW, shown } from "./harness.js";
-import { CHANNEL, startStandIn, TELEGRAM_ANSWERS } from "./stand-in.js";
+import { leakedSecrets, shown, useTelegramStandIn } from "./harness.js";
+import { CHANNEL, TELEGRAM_ANSWERS } from "./stand-in.js";
 
-let env: Awaited<ReturnType<typeof startStandIn>>;
-let output: string[] = [];
-
-beforeAll(async () => {
-  env = await startStandIn();
-});
-afterAll(async () => {
-  await env.dispose();
-});
-beforeEach(() => {
-  env.standIn.reset();
-  env.standIn.now = () => NOW;
-  output = [];
-});
-afterEach(() => {
-  expect(leakedSecrets(output.join("\n"))).toEqual([]);
-});
-
-function publisherFor(overrides: Parameters<typeof makePublisher>[1] = {}) {
-  const h = makePublisher(env.standIn, overrides);
-  output = h.logs;
-  return h;
-}
+const env = useTelegramStandIn();
+const { output, publisherFor, publishError } = env;
 
 /** Publishes, keeping everything the result shows for the secret search. */
 async function published(run: Promise<unknown>) {
   const result = await run;
   output.push(shown(result));
   return result as Awaited<ReturnType<ReturnType<typeof publisherFor>["publisher"]["publish"]>>;
-}
-
-async function publishError(run: Promise<unknown>): Promise<PublishError> {
-  const err = await run.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(PublishError);
-  output.push(shown(err));
-  return err as PublishError;
 }
 
 /** The bytes of a PNG as far as anyone reads them without decoding: signature and IHDR size. */
@@ -577,12 +546,3 @@ describe("the bot token appears in no output (SPEC §9)", () => {
     expect(shown(err)).not.toContain("/bot");
   });
 });
-
-/** A port on 127.0.0.1 that nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

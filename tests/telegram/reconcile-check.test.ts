@@ -3,52 +3,27 @@
 
 import { spawnSync } from "node:child_process";
 import fc from "fast-check";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { PostRecord } from "../../src/core/types.js";
 import { telegramPostUrl } from "../../src/publish/telegram/url.js";
-import { leakedSecrets, makePublisher, NOW, shown } from "./harness.js";
-import { BOT, CHANNEL, startStandIn, TELEGRAM_ANSWERS } from "./stand-in.js";
+import { NOW, pendingIntent } from "../publish/harness.js";
+import { makePublisher, shown, useTelegramStandIn } from "./harness.js";
+import { BOT, CHANNEL, TELEGRAM_ANSWERS } from "./stand-in.js";
 
-let env: Awaited<ReturnType<typeof startStandIn>>;
-let output: string[] = [];
+const env = useTelegramStandIn();
+const { output, publisherFor } = env;
 
-beforeAll(async () => {
-  env = await startStandIn();
-});
-afterAll(async () => {
-  await env.dispose();
-});
-beforeEach(() => {
-  env.standIn.reset();
-  env.standIn.now = () => NOW;
-  output = [];
-});
-afterEach(() => {
-  expect(leakedSecrets(output.join("\n"))).toEqual([]);
-});
-
-async function checked(overrides: Parameters<typeof makePublisher>[1] = {}) {
-  const h = makePublisher(env.standIn, overrides);
-  const check = await h.publisher.check();
-  output.push(shown(check), ...h.logs);
+async function checked(overrides: Parameters<typeof publisherFor>[0] = {}) {
+  const check = await publisherFor(overrides).publisher.check();
+  output.push(shown(check));
   return check;
 }
 
 function intent(): PostRecord {
-  return {
-    id: "65f0c0ffee0000000000abcd",
+  return pendingIntent("telegram", {
     time: new Date(NOW.getTime() - 20 * 60_000),
-    pair: "BTC-USDT",
     tweetText: "Top Market Venues for BTC-USDT:\nBinance: 100.00%",
-    tweetId: null,
-    inReplyTo: null,
-    publisher: "telegram",
-    status: "pending",
-    runId: "run-1",
-    error: null,
-    thread: null,
-    url: null,
-  };
+  });
 }
 
 describe("reconcile (SPEC §8)", () => {

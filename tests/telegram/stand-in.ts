@@ -8,9 +8,8 @@
 // It serves the suite's certificate, so it works in-process and for child `capbot` processes alike.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createServer, type Server } from "node:https";
-import type { AddressInfo } from "node:net";
-import { type CertificateFiles, suiteCertificate } from "../tls.js";
+import { HttpsStandIn, multipartParts, readBody } from "../https-stand-in.js";
+import type { CertificateFiles } from "../tls.js";
 
 /**
  * An obviously fake token, shaped on purpose unlike a real one (too few digits before the colon), so
@@ -41,13 +40,7 @@ export type Reply =
   /** A page that is not the Bot API's JSON (a proxy's), e.g. nginx's 502. */
   | { status: number; page: string; headers?: Record<string, string> }
   /** A misconfigured proxy's error page that echoes the request line (with the token) and its headers. */
-  | { echo: number }
-  /** Telegram acts at once as usual, but its answer waits for `held`. */
-  | { held: Promise<void> }
-  /** Close the connection without answering; with `act`, after doing what Telegram would (e.g. posting). */
-  | { drop: true; act?: boolean }
-  /** Never answer (the client's timeout fires); with `act`, after doing what Telegram would. */
-  | { hang: true; act?: boolean };
+  | { echo: number };
 
 export interface Membership {
   status: "creator" | "administrator" | "member" | "restricted" | "left" | "kicked";
@@ -100,49 +93,31 @@ const TEXT_MAX = 4096;
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const JPEG = Buffer.from([0xff, 0xd8, 0xff]);
 
-export class TelegramStandIn {
-  readonly requests: Recorded[] = [];
+export class TelegramStandIn extends HttpsStandIn<Recorded, Reply> {
   readonly chats = new Map<number, StandInChat>();
   readonly messages: StoredMessage[] = [];
   token = FAKE_TOKEN;
-  now: () => Date = () => new Date();
-  url = "";
 
-  private readonly scripts = new Map<string, Reply[]>();
-  private readonly waiters: { method: string; resolve: (r: Recorded) => void }[] = [];
-  private readonly open = new Set<ServerResponse>();
   private nextMessageId = 100;
-  private server: Server | null = null;
 
-  constructor(private readonly certificate: CertificateFiles) {
+  constructor(certificate: CertificateFiles) {
+    super(certificate);
     this.reset();
   }
 
-  async start(): Promise<this> {
-    const server = createServer({ key: this.certificate.key, cert: this.certificate.cert }, (req, res) => {
-      this.open.add(res);
-      res.on("close", () => this.open.delete(res));
-      void this.handle(req, res);
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    this.server = server;
-    this.url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return this;
+  /** Routes are the Bot API's methods, e.g. `sendPhoto`; like Telegram, in any case. */
+  protected override routeOf(r: Recorded): string {
+    return r.method;
   }
 
-  async stop(): Promise<void> {
-    for (const res of this.open) res.destroy();
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+  protected override routeKey(method: string): string {
+    return method.toLowerCase();
   }
 
   /** Back to one channel (CHANNEL, the bot an administrator allowed to post), no messages, no scripts. */
-  reset(): void {
-    this.requests.length = 0;
+  override reset(): void {
+    super.reset();
     this.messages.length = 0;
-    this.scripts.clear();
     this.chats.clear();
     this.chats.set(CHANNEL.id, {
       ...CHANNEL,
@@ -150,22 +125,6 @@ export class TelegramStandIn {
       bot: { status: "administrator", can_post_messages: true },
     });
     this.token = FAKE_TOKEN;
-    this.now = () => new Date();
-  }
-
-  /** The next answers to `method` (e.g. `sendPhoto`), in order; after them, the simulation answers. */
-  script(method: string, ...replies: Reply[]): void {
-    const key = method.toLowerCase();
-    this.scripts.set(key, [...(this.scripts.get(key) ?? []), ...replies]);
-  }
-
-  /** Resolves when a request for `method` has been received (before it is answered). */
-  received(method: string): Promise<Recorded> {
-    return new Promise((resolve) => this.waiters.push({ method: method.toLowerCase(), resolve }));
-  }
-
-  requestsOn(method: string): Recorded[] {
-    return this.requests.filter((r) => r.method.toLowerCase() === method.toLowerCase());
   }
 
   /** A message already in the chat (e.g. the bot's last post of a thread); its id. */
@@ -185,7 +144,7 @@ export class TelegramStandIn {
     return this.messages.filter((m) => m.chatId === chatId);
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
     const url = new URL(req.url ?? "/", "https://stand-in");
     const path = /^\/bot([^/]*)\/([^/]+)$/.exec(url.pathname);
@@ -196,11 +155,7 @@ export class TelegramStandIn {
       return send(res, fail(400, "Bad Request: can't parse JSON object"));
     }
     const recorded: Recorded = { method: path?.[2] ?? url.pathname, token: path?.[1] ?? "", ...parsed };
-    this.requests.push(recorded);
-    for (const w of this.waiters.filter((w) => w.method === recorded.method.toLowerCase())) {
-      this.waiters.splice(this.waiters.indexOf(w), 1);
-      w.resolve(recorded);
-    }
+    this.record(recorded);
     if (!path) return send(res, TELEGRAM_ANSWERS.notFound);
     if (recorded.token !== this.token) {
       // The Bot API: a token it cannot read is "Not Found"; a well-formed token of no bot is "Unauthorized".
@@ -209,20 +164,12 @@ export class TelegramStandIn {
         /^\d+:[\w-]{30,}$/.test(recorded.token) ? TELEGRAM_ANSWERS.unauthorized : TELEGRAM_ANSWERS.notFound,
       );
     }
-
-    const reply = this.scripts.get(recorded.method.toLowerCase())?.shift() ?? this.simulate(recorded);
-    if ("drop" in reply || "hang" in reply) {
-      if (reply.act) this.simulate(recorded);
-      if ("drop" in reply) req.socket.destroy();
-      return;
-    }
-    if ("held" in reply) {
-      const answer = this.simulate(recorded);
-      await reply.held;
-      return send(res, answer);
-    }
-    if ("echo" in reply) return send(res, echoPage(reply.echo, req));
-    send(res, reply);
+    await this.respond(
+      req,
+      recorded,
+      () => this.simulate(recorded),
+      (reply) => send(res, "echo" in reply ? echoPage(reply.echo, req) : reply),
+    );
   }
 
   /** What Telegram would answer, acting on the request. */
@@ -467,20 +414,11 @@ function parseMultipart(
 ): { name: string; filename: string | null; bytes: Buffer }[] {
   const boundary = /boundary=("?)([^";]+)\1/.exec(contentType)?.[2];
   if (!boundary) return [];
-  const delimiter = Buffer.from(`--${boundary}`);
   const parts: { name: string; filename: string | null; bytes: Buffer }[] = [];
-  let at = raw.indexOf(delimiter);
-  while (at !== -1) {
-    const start = at + delimiter.length + 2;
-    const next = raw.indexOf(delimiter, start);
-    if (next === -1) break;
-    const part = raw.subarray(start, next - 2);
-    const headerEnd = part.indexOf("\r\n\r\n");
-    const headers = part.subarray(0, headerEnd).toString("utf8");
-    const name = /name="([^"]*)"/i.exec(headers)?.[1];
-    const filename = /filename=("?)([^";\r\n]+)\1/i.exec(headers)?.[2] ?? null;
-    if (name !== undefined) parts.push({ name, filename, bytes: Buffer.from(part.subarray(headerEnd + 4)) });
-    at = next;
+  for (const { head, data } of multipartParts(raw, boundary)) {
+    const name = /name="([^"]*)"/i.exec(head)?.[1];
+    const filename = /filename=("?)([^";\r\n]+)\1/i.exec(head)?.[2] ?? null;
+    if (name !== undefined) parts.push({ name, filename, bytes: data });
   }
   return parts;
 }
@@ -506,19 +444,4 @@ function send(res: ServerResponse, reply: Reply): void {
   }
   res.writeHead(reply.status, { "content-type": "application/json", ...(reply.headers ?? {}) });
   res.end(reply.body === undefined ? "" : JSON.stringify(reply.body));
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
-/** A stand-in on the suite's certificate, started; `dispose` stops it. */
-export async function startStandIn(): Promise<{ standIn: TelegramStandIn; dispose: () => Promise<void> }> {
-  const standIn = await new TelegramStandIn(suiteCertificate()).start();
-  return { standIn, dispose: () => standIn.stop() };
 }

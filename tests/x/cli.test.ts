@@ -7,10 +7,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { expireLock } from "../cli/helpers.js";
+import { useStandIn } from "../use-stand-in.js";
 import { leakedSecrets } from "./harness.js";
-import { FAKE_KEYS, startStandIn, X_ANSWERS } from "./stand-in.js";
+import { FAKE_KEYS, X_ANSWERS, XStandIn } from "./stand-in.js";
 
 const CLI = resolve("dist/cli/main.js");
 const T = Date.parse("2026-03-02T12:00:00Z");
@@ -18,7 +19,7 @@ const HOUR = 3_600_000;
 const AS_OF = new Date(T).toISOString();
 const AS_OF_NEXT_HOUR = new Date(T + HOUR).toISOString();
 
-let env: Awaited<ReturnType<typeof startStandIn>>;
+const env = useStandIn(XStandIn);
 let dir: string;
 const everything: string[] = [];
 
@@ -114,15 +115,10 @@ function importCandles(): Promise<Exit> {
   return cli(["import", file, "--into", "ohlcv"]);
 }
 
-beforeAll(async () => {
-  env = await startStandIn();
-});
-afterAll(async () => {
-  await env.dispose();
+afterAll(() => {
   expect(leakedSecrets(everything.join("\n"))).toEqual([]);
 });
 beforeEach(async () => {
-  env.standIn.reset();
   dir = mkdtempSync(join(tmpdir(), "capbot-x-cli-"));
   const imported = await importCandles();
   expect(imported.code).toBe(0);

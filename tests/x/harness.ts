@@ -1,46 +1,24 @@
-// Builds an X publisher against the stand-in for the adapter tests: fake keys, the stand-in's CA,
-// a fixed clock, recorded sleeps instead of real waits, and a logger whose lines are kept so that a
-// test can read them and search them for secrets.
+// X's adapter tests against the stand-in: publishers with the fake keys and the stand-in's address and
+// CA (tests/publish/harness.ts adds the rest), and the search of every output for the keys.
 
-import { pino } from "pino";
-import type { Publisher } from "../../src/publish/port.js";
+import { expect } from "vitest";
 import { createXPublisher, type XOptions } from "../../src/publish/x.js";
-import { FAKE_KEYS, type XStandIn } from "./stand-in.js";
+import { harness } from "../publish/harness.js";
+import { useAdapterStandIn } from "../use-stand-in.js";
+import { FAKE_KEYS, XStandIn } from "./stand-in.js";
 
-export const NOW = new Date("2026-03-02T12:00:00Z");
-
-export interface Harness {
-  publisher: Publisher;
-  sleeps: number[];
-  logs: string[];
-}
-
-export async function makePublisher(
-  standIn: XStandIn,
-  ca: string,
-  overrides: Partial<XOptions> = {},
-): Promise<Harness> {
-  const sleeps: number[] = [];
-  const logs: string[] = [];
-  const logger = pino({ level: "debug", base: undefined }, { write: (line: string) => void logs.push(line) });
-  const publisher = await createXPublisher(
-    {
-      ...FAKE_KEYS,
-      baseUrl: standIn.url,
-      timeoutMs: 15_000,
-      maxAttempts: 3,
-      maxRateLimitWaitMs: 60_000,
-      ca,
-      sleep: async (ms) => {
-        sleeps.push(ms);
-      },
-      now: () => NOW,
-      random: () => 0.5,
-      ...overrides,
-    },
-    logger,
-  );
-  return { publisher, sleeps, logs };
+/** The file's X stand-in and publishers against it; everything the tests show is searched for the keys. */
+export function useXStandIn() {
+  return useAdapterStandIn(XStandIn, {
+    publisher: (standIn, certificate, overrides: Partial<XOptions> = {}) =>
+      harness((common, logger) =>
+        createXPublisher(
+          { ...FAKE_KEYS, baseUrl: standIn.url, ...common, ca: certificate.ca, ...overrides },
+          logger,
+        ),
+      ),
+    search: (shown) => expect(leakedSecrets(shown)).toEqual([]),
+  });
 }
 
 /** Every fake secret value, and the same values as they would look percent-encoded in a header. */

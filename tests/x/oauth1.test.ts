@@ -2,9 +2,10 @@
 // something: the RFC's worked example, and a tampered request refused.
 
 import { request } from "node:https";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useStandIn } from "../use-stand-in.js";
 import { hmacSha1, parseAuthorization, percentEncode, signatureBaseString } from "./oauth1.js";
-import { startStandIn } from "./stand-in.js";
+import { XStandIn } from "./stand-in.js";
 
 describe("OAuth 1.0a checker (RFC 5849)", () => {
   it("RFC 5849 §1.2 example: base string and HMAC-SHA1 signature", () => {
@@ -37,13 +38,7 @@ describe("OAuth 1.0a checker (RFC 5849)", () => {
 });
 
 describe("the stand-in refuses a bad signature", () => {
-  let env: Awaited<ReturnType<typeof startStandIn>>;
-  beforeAll(async () => {
-    env = await startStandIn();
-  });
-  afterAll(async () => {
-    await env.dispose();
-  });
+  const env = useStandIn(XStandIn);
 
   it("401 for a request whose signature does not match the fake keys", async () => {
     const url = new URL("/2/users/me", env.standIn.url);

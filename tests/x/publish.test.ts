@@ -1,45 +1,14 @@
 // The X publisher's posting against the HTTPS stand-in (SPEC §7, §9; issue 4 §1–2): what it sends,
 // how it answers X's refusals and bad moments, and that nothing it says holds a secret.
 
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { PublishError } from "../../src/errors.js";
+import { describe, expect, it } from "vitest";
+import { NOW } from "../publish/harness.js";
 import { request } from "../publish/request.js";
-import { leakedSecrets, makePublisher, NOW } from "./harness.js";
-import { startStandIn, X_ANSWERS } from "./stand-in.js";
+import { useXStandIn } from "./harness.js";
+import { X_ANSWERS } from "./stand-in.js";
 
-let env: Awaited<ReturnType<typeof startStandIn>>;
-let output: string[] = [];
-
-beforeAll(async () => {
-  env = await startStandIn();
-});
-afterAll(async () => {
-  await env.dispose();
-});
-beforeEach(() => {
-  env.standIn.reset();
-  env.standIn.now = () => NOW;
-  output = [];
-});
-afterEach(() => {
-  expect(leakedSecrets(output.join("\n"))).toEqual([]);
-});
-
-async function publisherFor(overrides: Parameters<typeof makePublisher>[2] = {}) {
-  const h = await makePublisher(env.standIn, env.certificate.ca, overrides);
-  output = h.logs;
-  return h;
-}
-
-async function publishError(run: Promise<unknown>): Promise<PublishError> {
-  const err = await run.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(PublishError);
-  output.push((err as PublishError).message);
-  return err as PublishError;
-}
+const env = useXStandIn();
+const { output, publisherFor, publishError } = env;
 
 const TEXT = "Top Market Venues for BTC-USDT:\nBinance: 41.20%\nCoinbase: 20.20%\nOthers: 38.60%";
 

@@ -1,54 +1,24 @@
 // Reconciling a dead run's intent on X (SPEC §8, issue 4 §3), the doctor line (issue 4 §5) and the
 // chart upload (issue 7 §3, §5), against the HTTPS stand-in.
 
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { PostRecord } from "../../src/core/types.js";
+import { NOW, pendingIntent } from "../publish/harness.js";
 import { request } from "../publish/request.js";
-import { leakedSecrets, makePublisher, NOW } from "./harness.js";
-import { startStandIn, X_ANSWERS } from "./stand-in.js";
+import { useXStandIn } from "./harness.js";
+import { X_ANSWERS } from "./stand-in.js";
 
-let env: Awaited<ReturnType<typeof startStandIn>>;
-let output: string[] = [];
+const env = useXStandIn();
+const { output, publisherFor } = env;
 
-beforeAll(async () => {
-  env = await startStandIn();
-});
-afterAll(async () => {
-  await env.dispose();
-});
-beforeEach(() => {
-  env.standIn.reset();
-  env.standIn.now = () => NOW;
-  output = [];
-});
 afterEach(() => {
-  expect(leakedSecrets(output.join("\n"))).toEqual([]);
   expect(env.standIn.requests.every((r) => r.signatureProblem === null)).toBe(true);
 });
-
-async function publisherFor(overrides: Parameters<typeof makePublisher>[2] = {}) {
-  const h = await makePublisher(env.standIn, env.certificate.ca, overrides);
-  output = h.logs;
-  return h;
-}
 
 const TEXT = "Top Market Venues for AT&T-USD:\nA<B: 60.00%\nC>D: 40.00%";
 
 function intent(text: string, time: Date): PostRecord {
-  return {
-    id: "intent-1",
-    time,
-    pair: "AT&T-USD",
-    tweetText: text,
-    tweetId: null,
-    inReplyTo: null,
-    publisher: "x",
-    status: "pending",
-    runId: "run-1",
-    error: null,
-    thread: null,
-    url: null,
-  };
+  return pendingIntent("x", { id: "intent-1", time, pair: "AT&T-USD", tweetText: text });
 }
 
 describe("reconcile (SPEC §8)", () => {

@@ -3,9 +3,8 @@
 // scripted per route by a test or given by a tiny simulation of X (account, posts, media, limits).
 
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createServer, type Server } from "node:https";
-import type { AddressInfo } from "node:net";
-import { type CertificateFiles, suiteCertificate } from "../tls.js";
+import { HttpsStandIn, multipartParts, readBody, restRoute } from "../https-stand-in.js";
+import type { CertificateFiles } from "../tls.js";
 import { baseStringUri, type Credentials, verifySignature } from "./oauth1.js";
 
 export const FAKE_KEYS: Credentials = {
@@ -32,12 +31,6 @@ export interface Recorded {
 
 export type Reply =
   | { status: number; body?: unknown; headers?: Record<string, string> }
-  /** X acts at once as usual, but its answer waits for `held` (a test looks at something meanwhile). */
-  | { held: Promise<void> }
-  /** Close the connection without answering; with `act`, after doing what X would (e.g. storing the post). */
-  | { drop: true; act?: boolean }
-  /** Never answer (the client's timeout fires); with `act`, after doing what X would. */
-  | { hang: true; act?: boolean }
   /**
    * A misconfigured proxy or a wrong base URL: an error of this status whose body quotes the request's
    * URL and headers, Authorization included — as JSON with X's error fields, or as an HTML page.
@@ -113,66 +106,34 @@ export const X_ANSWERS = {
     ),
 } as const;
 
-export class XStandIn {
-  readonly requests: Recorded[] = [];
+export class XStandIn extends HttpsStandIn<Recorded, Reply> {
   readonly posts = new Map<string, StoredPost>();
   readonly media = new Map<string, StoredMedia>();
   account = { id: "1000", username: "capbot_test", name: "capbot test" };
   accessLevel = "read-write";
   /** The user's 24-hour post limit as the free tier reports it. */
   dailyLimit = 17;
-  now: () => Date = () => new Date();
-  url = "";
 
-  private readonly scripts = new Map<string, Reply[]>();
-  private readonly waiters: { route: string; resolve: (r: Recorded) => void }[] = [];
-  private readonly open = new Set<ServerResponse>();
   private nextId = 1_900_000_000_000_000_000n;
-  private server: Server | null = null;
 
   constructor(
-    private readonly certificate: CertificateFiles,
+    certificate: CertificateFiles,
     private readonly credentials: Credentials = FAKE_KEYS,
-  ) {}
-
-  async start(): Promise<this> {
-    const server = createServer({ key: this.certificate.key, cert: this.certificate.cert }, (req, res) => {
-      this.open.add(res);
-      res.on("close", () => this.open.delete(res));
-      void this.handle(req, res);
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    this.server = server;
-    this.url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return this;
+  ) {
+    super(certificate);
   }
 
-  async stop(): Promise<void> {
-    for (const res of this.open) res.destroy();
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+  /** Routes are `METHOD /2/path`, e.g. `POST /2/tweets`. */
+  protected override routeOf(r: Recorded): string {
+    return r.route;
   }
 
   /** Clears requests, scripts, posts and media between tests. */
-  reset(): void {
-    this.requests.length = 0;
-    this.scripts.clear();
+  override reset(): void {
+    super.reset();
     this.posts.clear();
     this.media.clear();
     this.accessLevel = "read-write";
-    this.now = () => new Date();
-  }
-
-  /** The next answers on `route` (e.g. `POST /2/tweets`), in order; after them, the simulation answers. */
-  script(route: string, ...replies: Reply[]): void {
-    this.scripts.set(route, [...(this.scripts.get(route) ?? []), ...replies]);
-  }
-
-  /** Resolves when a request on `route` has been received (before it is answered). */
-  received(route: string): Promise<Recorded> {
-    return new Promise((resolve) => this.waiters.push({ route, resolve }));
   }
 
   /** A post that exists on the account before the test (e.g. the old bot's). */
@@ -180,15 +141,7 @@ export class XStandIn {
     this.posts.set(id, { id, text, sent: text, createdAt, inReplyTo: null, mediaIds: [] });
   }
 
-  routeOf(method: string, path: string): string {
-    return `${method} ${path.replace(/(?<=.)\/\d+(?=\/|$)/g, "/:id")}`;
-  }
-
-  requestsOn(route: string): Recorded[] {
-    return this.requests.filter((r) => r.route === route);
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
     const url = new URL(req.url ?? "/", "https://stand-in");
     const contentType = req.headers["content-type"] ?? "";
@@ -209,7 +162,7 @@ export class XStandIn {
     const recorded: Recorded = {
       method: req.method ?? "GET",
       path: url.pathname,
-      route: this.routeOf(req.method ?? "GET", url.pathname),
+      route: restRoute(req.method ?? "GET", url.pathname),
       query: Object.fromEntries(query),
       json: contentType.includes("json") && raw.length > 0 ? JSON.parse(raw.toString("utf8")) : null,
       form: contentType.startsWith("multipart/form-data") ? parseMultipart(raw, contentType) : null,
@@ -218,27 +171,14 @@ export class XStandIn {
         Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]),
       ),
     };
-    this.requests.push(recorded);
-    for (const w of this.waiters.filter((w) => w.route === recorded.route)) {
-      this.waiters.splice(this.waiters.indexOf(w), 1);
-      w.resolve(recorded);
-    }
+    this.record(recorded);
     if (signatureProblem !== null) return send(res, X_ANSWERS.unauthorized);
-
-    const scripted = this.scripts.get(recorded.route)?.shift();
-    const reply = scripted ?? this.simulate(recorded);
-    if ("echo" in reply) return send(res, echoed(reply, recorded, req.url ?? ""));
-    if ("drop" in reply || "hang" in reply) {
-      if (reply.act) this.simulate(recorded);
-      if ("drop" in reply) req.socket.destroy();
-      return;
-    }
-    if ("held" in reply) {
-      const answer = this.simulate(recorded);
-      await reply.held;
-      return send(res, answer);
-    }
-    send(res, reply);
+    await this.respond(
+      req,
+      recorded,
+      () => this.simulate(recorded),
+      (reply) => send(res, "echo" in reply ? echoed(reply, recorded, req.url ?? "") : reply),
+    );
   }
 
   /** What X would answer, acting on the request. */
@@ -392,42 +332,13 @@ function echoed(reply: { echo: number; as: "json" | "html" }, r: Recorded, url: 
   };
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
 function parseMultipart(raw: Buffer, contentType: string): Record<string, Buffer> {
   const boundary = /boundary=([^;]+)/.exec(contentType)?.[1];
   const fields: Record<string, Buffer> = {};
   if (!boundary) return fields;
-  const delimiter = Buffer.from(`--${boundary}`);
-  let at = raw.indexOf(delimiter);
-  while (at !== -1) {
-    const start = at + delimiter.length;
-    const next = raw.indexOf(delimiter, start);
-    if (next === -1) break;
-    const part = raw.subarray(start + 2, next - 2);
-    const headerEnd = part.indexOf("\r\n\r\n");
-    const headers = part.subarray(0, headerEnd).toString("utf8");
-    const name = /name="([^"]+)"/.exec(headers)?.[1];
-    if (name) fields[name] = Buffer.from(part.subarray(headerEnd + 4));
-    at = next;
+  for (const { head, data } of multipartParts(raw, boundary)) {
+    const name = /name="([^"]+)"/.exec(head)?.[1];
+    if (name) fields[name] = data;
   }
   return fields;
-}
-
-/** A stand-in on the suite's certificate, started; `dispose` stops it. */
-export async function startStandIn(): Promise<{
-  standIn: XStandIn;
-  certificate: CertificateFiles;
-  dispose: () => Promise<void>;
-}> {
-  const certificate = suiteCertificate();
-  const standIn = await new XStandIn(certificate).start();
-  return { standIn, certificate, dispose: () => standIn.stop() };
 }
