@@ -15,8 +15,8 @@ import { useStandIn } from "../use-stand-in.js";
 import { FAKE_KEYS, XStandIn } from "../x/stand-in.js";
 
 const CLI = resolve("dist/cli/main.js");
-export const T = Date.parse("2026-03-02T12:00:00Z");
-export const HOUR = 3_600_000;
+const T = Date.parse("2026-03-02T12:00:00Z");
+const HOUR = 3_600_000;
 export const NETWORKS = ["x", "bluesky", "mastodon", "telegram"] as const;
 export type Network = (typeof NETWORKS)[number];
 
@@ -76,14 +76,14 @@ function networkEnv(s: StandIns): Record<string, string> {
   };
 }
 
-export interface Exit {
+interface Exit {
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
 
-export interface PostJson {
+interface PostJson {
   publisher: Network;
   status: "posted" | "failed" | "pending" | "skipped";
   postId: string | null;
@@ -106,7 +106,7 @@ export interface RunJson {
   error?: string;
 }
 
-export interface HistoryEntry {
+interface HistoryEntry {
   time: string;
   pair: string;
   status: string;
@@ -253,7 +253,7 @@ function hourOf(h: number, binance: number, coinbase: number, kraken: number): s
   );
 }
 
-export function parseJson<T>(exit: Exit): T {
+function parseJson<T>(exit: Exit): T {
   try {
     return JSON.parse(exit.stdout) as T;
   } catch {
