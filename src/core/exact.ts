@@ -35,7 +35,7 @@ export function fromScaled(scaled: bigint): number {
   // Stryker disable next-line ConditionalExpression,EqualityOperator: a negative shift scales a short value up exactly and the exponent follows, so true and >= change nothing (false and <= are killed)
   const shift = bits > 64 ? BigInt(bits - 64) : 0n;
   let head = scaled >> shift;
-  // Stryker disable next-line EqualityOperator: with no shift nothing was shifted out, so >= 0n sets no sticky bit either (the other comparisons are killed)
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: with no shift nothing was shifted out, so true or >= 0n here sets no sticky bit either (the whole test's true and false, and <=, are killed)
   if (shift > 0n && head << shift !== scaled) head |= 1n;
   const exponent = Number(shift - SCALE_BITS);
   // Two steps, so that neither power of two over- or underflows on its own.
@@ -89,6 +89,7 @@ function roundPartials(partials: number[]): number {
   // Halfway between two doubles: what is left below decides which way the tie really goes.
   // Stryker disable next-line ConditionalExpression,EqualityOperator: partials[-1] is undefined, which compares with 0 as 0 does (false and <= are killed)
   const below = n > 0 ? (partials[n - 1] as number) : 0;
+  // Stryker disable next-line EqualityOperator: with lo 0 the correction adds 0, so lo <= 0 and lo >= 0 change nothing (the other comparisons are killed)
   if ((lo < 0 && below < 0) || (lo > 0 && below > 0)) {
     const y = lo * 2;
     const x = hi + y;

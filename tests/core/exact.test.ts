@@ -40,6 +40,10 @@ describe("exact arithmetic", () => {
     // Ties: halfway between two doubles, the parts below decide.
     expect(exactSum([1, 2 ** -53, 2 ** -106])).toBe(reference([1, 2 ** -53, 2 ** -106]));
     expect(exactSum([1, 2 ** -53, -(2 ** -106)])).toBe(1);
+    // Exactly halfway, with nothing below: to the even neighbour, down or up.
+    expect(exactSum([1, 2 ** -53])).toBe(1);
+    expect(exactSum([1 + 2 ** -52, 2 ** -53])).toBe(1 + 2 ** -51);
+    expect(exactSum([-1, -(2 ** -53)])).toBe(-1);
     expect(exactSum([Number.MAX_VALUE, Number.MAX_VALUE, -Number.MAX_VALUE])).toBe(Number.MAX_VALUE);
   });
 
@@ -69,6 +73,12 @@ describe("exact arithmetic", () => {
     for (const x of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
       expect(() => toScaled(x), String(x)).toThrow("toScaled needs a finite number");
     }
+  });
+
+  it("a sum of zeros is 0, never -0 (a volume written \"-0\" prints no sign)", () => {
+    expect(exactSum([-0])).toBe(0);
+    expect(exactSum([-0, -0])).toBe(0);
+    expect(exactSum([0.5, -0.5])).toBe(0);
   });
 
   it("sums past the largest double are Infinity, for callers to bound", () => {
