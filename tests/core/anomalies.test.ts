@@ -252,6 +252,23 @@ describe("§3a volume spikes", () => {
     ]);
   });
 
+  it("§3a --pair on a held pair that is not a candidate reports its hold too", () => {
+    const markets = [
+      spiking("BTC-USDT", "binance", 5_000, [100, 100, 100]),
+      market("ETH-USDT", "okx", 1e6, 1),
+    ];
+    let refused: unknown;
+    try {
+      plan(snapshot(markets), [], { ...OPTIONS, top: 1, pair: "BTC-USDT" });
+    } catch (err) {
+      refused = err;
+    }
+    expect(refused).toBeInstanceOf(NothingPostableError);
+    const { candidates, anomalies } = refused as NothingPostableError;
+    expect(candidates.map((c) => c.pair)).toEqual(["ETH-USDT"]);
+    expect(anomalies.map((a) => [a.pair, a.venue, a.action])).toEqual([["BTC-USDT", "binance", "held"]]);
+  });
+
   it("§3a --pair on a held pair is nothing to post, with the reason", () => {
     const markets = [spiking("BTC-USDT", "binance", 5_000, [100, 100, 100]), market("ETH-USDT", "okx", 1, 1)];
     const attempt = () => plan(snapshot(markets), [], { ...OPTIONS, pair: "btc-usdt" });

@@ -75,7 +75,7 @@ describe("exact arithmetic", () => {
     }
   });
 
-  it("a sum of zeros is 0, never -0 (a volume written \"-0\" prints no sign)", () => {
+  it('a sum of zeros is 0, never -0 (a volume written "-0" prints no sign)', () => {
     expect(exactSum([-0])).toBe(0);
     expect(exactSum([-0, -0])).toBe(0);
     expect(exactSum([0.5, -0.5])).toBe(0);
