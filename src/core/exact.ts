@@ -25,13 +25,17 @@ export function toScaled(x: number): bigint {
  * last place); beyond the largest double, ±Infinity.
  */
 export function fromScaled(scaled: bigint): number {
+  // Stryker disable next-line ConditionalExpression: without it, >> and Number() round a negative value as the mirror of its magnitude all the same (fuzzed, ties included); its true recurses forever and is killed
   if (scaled < 0n) return -fromScaled(-scaled);
   // The bit length, from the hexadecimal digits (a quarter of the binary string's length).
   const hex = scaled.toString(16);
+  // Stryker disable next-line ArithmeticOperator,LogicalOperator,StringLiteral: a count a few bits off still keeps 55 to 72 bits, and Number() still rounds once, correctly (fuzzed; dividing by 4 is killed); hex is never empty
   const bits = (hex.length - 1) * 4 + Number.parseInt(hex[0] ?? "0", 16).toString(2).length;
   // Keep 64 significant bits plus a sticky bit, so Number() rounds exactly once, correctly.
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a negative shift scales a short value up exactly and the exponent follows, so true and >= change nothing (false and <= are killed)
   const shift = bits > 64 ? BigInt(bits - 64) : 0n;
   let head = scaled >> shift;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: with no shift nothing was shifted out, so true or >= 0n here sets no sticky bit either (the whole test's true and false, and <=, are killed)
   if (shift > 0n && head << shift !== scaled) head |= 1n;
   const exponent = Number(shift - SCALE_BITS);
   // Two steps, so that neither power of two over- or underflows on its own.
@@ -53,6 +57,7 @@ export function exactSum(values: Iterable<number>): number {
     for (let j = 0; j < partials.length; j++) {
       const p = partials[j] as number;
       // Two-sum with the larger first, so that `lo` is exactly what `hi` lost.
+      // Stryker disable next-line EqualityOperator: of two terms of equal magnitude the sum is exact whichever comes first
       const big = Math.abs(x) < Math.abs(p) ? p : x;
       const small = big === x ? p : x;
       const hi = big + small;
@@ -60,6 +65,7 @@ export function exactSum(values: Iterable<number>): number {
       if (lo !== 0) partials[kept++] = lo;
       x = hi;
     }
+    // Stryker disable next-line BooleanLiteral,ConditionalExpression: the exact BigInt sum is the same correctly rounded sum, only slower (never falling back is killed)
     if (!Number.isFinite(x)) return scaledSum(list);
     partials.length = kept;
     partials.push(x);
@@ -81,7 +87,9 @@ function roundPartials(partials: number[]): number {
     if (lo !== 0) break;
   }
   // Halfway between two doubles: what is left below decides which way the tie really goes.
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: partials[-1] is undefined, which compares with 0 as 0 does (false and <= are killed)
   const below = n > 0 ? (partials[n - 1] as number) : 0;
+  // Stryker disable next-line EqualityOperator: with lo 0 the correction adds 0, so lo <= 0 and lo >= 0 change nothing (the other comparisons are killed)
   if ((lo < 0 && below < 0) || (lo > 0 && below > 0)) {
     const y = lo * 2;
     const x = hi + y;

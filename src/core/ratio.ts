@@ -15,9 +15,11 @@ const DECIMAL = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/;
 export function decimal(x: number): Ratio {
   const match = DECIMAL.exec(String(x));
   if (match === null) throw new RangeError("decimal needs a finite number >= 0");
+  // Stryker disable next-line StringLiteral: the pattern always has whole digits, and Number("") is 0 as Number("0") is (the fraction's default is killed)
   const [, whole = "", fraction = "", exponent = "0"] = match;
   const digits = BigInt(whole + fraction);
   const shift = Number(exponent) - fraction.length;
+  // Stryker disable next-line EqualityOperator: with no shift both branches give digits / 1 (< is killed)
   return shift >= 0 ? { n: digits * 10n ** BigInt(shift), d: 1n } : { n: digits, d: 10n ** BigInt(-shift) };
 }
 
@@ -45,6 +47,7 @@ export function medianRatio(values: Ratio[]): Ratio {
 /** |value − center| / center; center must be above 0. */
 export function relativeDistance(value: Ratio, center: Ratio): Ratio {
   const difference = value.n * center.d - center.n * value.d;
+  // Stryker disable next-line EqualityOperator: -0n is 0n (>= is killed)
   return { n: difference < 0n ? -difference : difference, d: value.d * center.n };
 }
 
@@ -59,7 +62,9 @@ export function toNumber(r: Ratio): number {
  * Whether a double keeps its full relative precision (about 1e-16) through the guard's few operations,
  * against the decimal it prints as: not 0, not subnormal, and far from overflow.
  */
+// Stryker disable next-line BlockStatement: calling every value imprecise only sends every figure to the exact path
 export function precise(x: number): boolean {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: calling a value imprecise only sends it to the exact path, and a huge one cannot mislead the doubles (they overflow to Infinity, never clearly apart); calling a subnormal precise is killed
   return x >= 1e-300 && x <= 1e300;
 }
 
@@ -68,6 +73,8 @@ export function precise(x: number): boolean {
  * so far from `bound` that the exact comparison would agree. Near the bound, compare exactly instead:
  * this only saves the exact arithmetic's cost on the figures nowhere near a limit, which are nearly all.
  */
+// Stryker disable next-line BlockStatement: calling nothing clearly apart only sends every figure to the exact path
 export function clearlyApart(x: number, bound: number): boolean {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: false only sends every figure to the exact path, and at exactly the margin the doubles are still far clearer than their error (true, <= and a smaller margin are killed)
   return Number.isFinite(x) && Math.abs(x - bound) > 1e-9 * (2 + x + bound);
 }

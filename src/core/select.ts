@@ -64,6 +64,7 @@ export function nonePostable(inLine: { pair: string; verdict: PassOver }[]): str
     .filter(([, count]) => count > 0)
     .map(([kind, count]) => `${count} ${COUNTED_AS[kind]}`);
   const first = inLine[0];
+  // Stryker disable next-line ConditionalExpression,StringLiteral: plan asks only when a candidate is in line, so first is never undefined (true, and the sentence's own mutant, are killed)
   const example = first === undefined ? "" : ` (first in line: ${first.pair}, ${first.verdict.reason})`;
   return `No candidate may be posted: ${counts.join(", ")}${example}`;
 }

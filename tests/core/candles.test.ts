@@ -53,6 +53,13 @@ describe("parseNumber (§3 numbers)", () => {
     expect(parseNumber({ _bsontype: "ObjectId", toString: () => "12" })).toBeNull();
   });
 
+  it("§3 a value that only looks like a BSON or Extended JSON number is not one, and never crashes a run", () => {
+    expect(parseNumber({ _bsontype: "Decimal128", toString: "12" })).toBeNull();
+    expect(parseNumber({ _bsontype: "Long", toString: () => 12 })).toBeNull();
+    expect(parseNumber({ $numberLong: 9 })).toBeNull();
+    expect(parseNumber({ $numberDecimal: null })).toBeNull();
+  });
+
   it("§9 Extended JSON number wrappers are read", () => {
     expect(parseNumber({ $numberDecimal: "1.5E+2" })).toBe(150);
     expect(parseNumber({ $numberLong: "9" })).toBe(9);
@@ -80,6 +87,7 @@ describe("normaliseCandle (§2 names, §3 rule 3)", () => {
     expect(candle?.volume).toBe(8968);
     expect(candle?.close).toBe(86.86);
     expect(pairName(" ltc ", "usdt")).toBe("LTC-USDT");
+    expect(pairName("ltc", " usdt ")).toBe("LTC-USDT");
   });
 
   it.each([
@@ -96,6 +104,7 @@ describe("normaliseCandle (§2 names, §3 rule 3)", () => {
     ["blank venue", { marketVenue: "   " }],
     ["empty symbol", { pair_symbol: "" }],
     ["base not a string", { pair_base: 5 }],
+    ["granularity not a string", { granularity: 1 }],
     ["timestamp a string", { timestamp: "2023-01-15T01:00:00Z" }],
     ["timestamp an invalid date", { timestamp: new Date(Number.NaN) }],
   ])("§3 invalid: %s", (_name, overrides) => {
@@ -145,6 +154,36 @@ describe("duplicates (§3)", () => {
     const b = candle({ volume: 5, close: 10 });
     expect(pickDuplicate(a, b)).toBe(b);
     expect(pickDuplicate(b, a)).toBe(b);
+  });
+
+  it("§3 two spellings of one pair with equal volume and close: the same copy counts, whichever came first", () => {
+    // "A-B" + "C" and "A" + "B-C" both name the pair A-B-C; the smaller symbol is kept.
+    const a = rawCandle({ pair_symbol: "a", pair_base: "b-c", volume: "5", close: "2" });
+    const ab = rawCandle({ pair_symbol: "a-b", pair_base: "c", volume: "5", close: "2" });
+    const kept = {
+      pair: "A-B-C",
+      symbol: "A",
+      base: "B-C",
+      venue: "okx",
+      volume: 5,
+      notional: 10,
+      candles: 1,
+    };
+    expect(snapshotOf([a, ab], QUERY).markets).toEqual([kept]);
+    expect(snapshotOf([ab, a], QUERY).markets).toEqual([kept]);
+  });
+
+  it("§2 a market's symbol and base are its smallest spelling in the window, whichever came first", () => {
+    const a = rawCandle({ pair_symbol: "a", pair_base: "b-c", timestamp: hoursAfter(FROM, 1) });
+    const ab = rawCandle({ pair_symbol: "a-b", pair_base: "c", timestamp: hoursAfter(FROM, 2) });
+    for (const raws of [
+      [a, ab],
+      [ab, a],
+    ]) {
+      expect(snapshotOf(raws, QUERY).markets.map((m) => [m.pair, m.symbol, m.base, m.candles])).toEqual([
+        ["A-B-C", "A", "B-C", 2],
+      ]);
+    }
   });
 
   it("§3 the key is (venue, pair, market, granularity, timestamp)", () => {
@@ -276,6 +315,8 @@ describe("snapshotOf (§3)", () => {
     expect(snapshot.newestCandleAt).toEqual(old);
     expect(snapshot.markets).toEqual([]);
     expect(snapshotOf([], QUERY).newestCandleAt).toBeNull();
+    const before1970 = new Date("1969-12-31T23:00:00Z");
+    expect(snapshotOf([rawCandle({ timestamp: before1970 })], QUERY).newestCandleAt).toEqual(before1970);
   });
 
   it("§2 one venue's markets for a pair add up; markets sorted by pair then venue", () => {

@@ -30,6 +30,12 @@ describe("venueLabel (§6 labels)", () => {
 
   it("§6 a label is one line", () => {
     expect(venueLabel("okx", { okx: "OKX\nGlobal" })).toBe("OKX Global");
+    expect(venueLabel("okx", { okx: " OKX \r\n\t Global  Markets " })).toBe("OKX Global Markets");
+  });
+
+  it("§2 the venue id is looked up trimmed and lower-cased, as venues compare", () => {
+    expect(venueLabel(" HitBTC ", {})).toBe("HitBTC");
+    expect(venueLabel("OKX", { okx: "Okex" })).toBe("Okex");
   });
 
   it("§6 ids that are also Object.prototype names take the fallback rule", () => {
@@ -50,10 +56,24 @@ describe("venueLabel (§6 labels)", () => {
     expect(venueLabel("x", { x: "x.co/abc" })).toBe(`x${SAFE_DOT}co/abc`);
   });
 
+  it("§6 a domain in capitals links too: its dots are made safe", () => {
+    for (const label of ["Gate.IO", "Bit.AI", "Shop.ZA"]) expect(links(label), label).toBe(true);
+    expect(venueLabel("gate", { gate: "Gate.IO" })).toBe(`Gate${SAFE_DOT}IO`);
+    expect(safeLabel("Bit.AI")).toBe(`Bit${SAFE_DOT}AI`);
+    expect(safeLabel("Shop.ZA")).toBe(`Shop${SAFE_DOT}ZA`);
+  });
+
   it("§6 mentions, hashtags and cashtags lose their sign", () => {
     expect(safeLabel("@okx")).toBe("okx");
     expect(safeLabel("#binance")).toBe("binance");
     expect(safeLabel("$BTC")).toBe("BTC");
+  });
+
+  it("§6 only what would link changes, wherever it stands in the label", () => {
+    expect(safeLabel("Pay @okx")).toBe("Pay okx");
+    expect(safeLabel("OKX #top venue")).toBe("OKX top venue");
+    // The full stop after the domain is no part of it and stays one.
+    expect(safeLabel("See x.co. Then")).toBe(`See x${SAFE_DOT}co. Then`);
   });
 
   it("property: no label ever links on X", () => {

@@ -67,9 +67,10 @@ describe("composeMessage (§6)", () => {
     const withLabel = (label: string) =>
       `Top Market Venues for BTC-USDT:\nBinance: 50.00%\n${label}: 30.00%\nOthers: 20.00%`;
     const cut = "Top Market Venues for BTC-USDT:\nBinance: 50.00%\nOthers: 50.00%";
-    // A CJK character weighs 2 and is one code point; an emoji weighs 2 whatever its code points (this
+    // An ASCII character weighs 1; a CJK character weighs 2 and is one code point; an emoji weighs 2 whatever its code points (this
     // family is five: three people joined by two zero-width joiners).
     const cases = [
+      { script: "ASCII", at280: "a".repeat(209), at281: "a".repeat(210) },
       { script: "CJK", at280: `${"交".repeat(104)}a`, at281: "交".repeat(105) },
       { script: "emoji", at280: `${"👨‍👩‍👧".repeat(104)}a`, at281: "👨‍👩‍👧".repeat(105) },
     ];

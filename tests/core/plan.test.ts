@@ -93,7 +93,43 @@ describe("plan (§4–§7)", () => {
   });
 
   it("§4 only unpriced pairs is nothing to post, and says why", () => {
-    expect(() => plan(snapshot([market("ETH-EUR", "kraken", 1, 1)]), [], OPTIONS)).toThrow(/priced in USD/);
+    expect(() => plan(snapshot([market("ETH-EUR", "kraken", 1, 1)]), [], OPTIONS)).toThrow(
+      "No pair has volume that can be priced in USD (1 unpriced); try --rank-by quote",
+    );
+  });
+
+  it("§4 candles without volume are nothing to post, and say so by the metric", () => {
+    const idle = [market("BTC-USDT", "binance", 0, 20_000), market("ETH-USDT", "okx", 0, 1_000)];
+    expect(() => plan(snapshot(idle), [], OPTIONS)).toThrow(NothingToPostError);
+    expect(() => plan(snapshot(idle), [], OPTIONS)).toThrow("No pair has a usd volume above 0 in the window");
+    expect(() => plan(snapshot(idle), [], { ...OPTIONS, rankBy: "quote" })).toThrow(
+      "No pair has a quote volume above 0 in the window",
+    );
+  });
+
+  it("§6 a label too long for even one venue stops the run only when its pair is the one to post", () => {
+    const markets = [
+      market("BTC-USDT", "binance", 3, 20_000),
+      market("BTC-USDT", "okx", 1, 20_000),
+      market("ETH-USDT", "kraken", 10, 1_000),
+    ];
+    const labels = { kraken: "K".repeat(300) };
+    const posted = (pair: string, day: number) => ({
+      pair,
+      lastPostedAt: new Date(Date.UTC(2023, 0, day)),
+      lastText: "an older text",
+      threadTip: null,
+      tipThread: null,
+    });
+    const sentence =
+      "The message for ETH-USDT does not fit in 280 weighted characters (X) even with one venue; shorten its venue labels";
+    // ETH-USDT has waited longest: it is chosen, and its text cannot be composed.
+    const ethFirst = [posted("BTC-USDT", 10), posted("ETH-USDT", 9)];
+    expect(() => plan(snapshot(markets), ethFirst, { ...OPTIONS, labels })).toThrow(sentence);
+    expect(() => plan(snapshot(markets), [], { ...OPTIONS, labels, pair: "ETH-USDT" })).toThrow(sentence);
+    // BTC-USDT has waited longest: it is posted, whatever ETH-USDT's label.
+    const btcFirst = [posted("BTC-USDT", 9), posted("ETH-USDT", 10)];
+    expect(plan(snapshot(markets), btcFirst, { ...OPTIONS, labels }).pair).toBe("BTC-USDT");
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { rankPairs, USD_STABLECOINS, usdRates } from "../../src/core/rank.js";
+import type { MarketAggregate } from "../../src/core/types.js";
 import { market } from "./fixtures.js";
 
 describe("rankPairs (§4)", () => {
@@ -51,6 +52,34 @@ describe("rankPairs (§4)", () => {
       market("EUR-USDT", "b", 1, 1.2),
     ];
     expect(usdRates(markets).get("EUR")).toBe(1.2);
+  });
+
+  it("§4 a rate is a finite price above 0: a pricing market whose mean close is 0 or beyond the doubles is passed over", () => {
+    const link = market("LINK-ETH", "binance", 100, 0.01);
+    const viaUsdt = market("ETH-USDT", "binance", 1, 2_000);
+    const metric = (pricing: MarketAggregate) => rankPairs([link, pricing, viaUsdt], "usd", 10).ranked;
+    // Mean close 1e300 / 1e-300: Infinity in doubles.
+    expect(metric({ ...market("ETH-USD", "kraken", 1e-300, 1), notional: 1e300 })).toContainEqual({
+      pair: "LINK-ETH",
+      metric: 2_000,
+    });
+    // A notional that underflowed to 0: mean close 0.
+    expect(metric({ ...market("ETH-USD", "kraken", 1, 1), notional: 0 })).toContainEqual({
+      pair: "LINK-ETH",
+      metric: 2_000,
+    });
+  });
+
+  it("§4 two spellings of one pair that disagree on the quote: the smallest one prices it, whatever the order", () => {
+    // "A-B" quoted in USDT and "A" quoted in "B-USDT" are both the pair A-B-USDT; "B-USDT" has no rate.
+    const ab = { ...market("A-B-USDT", "binance", 1, 10), symbol: "A-B", base: "USDT" };
+    const a = { ...market("A-B-USDT", "okx", 1, 10), symbol: "A", base: "B-USDT" };
+    for (const markets of [
+      [ab, a],
+      [a, ab],
+    ]) {
+      expect(rankPairs(markets, "usd", 10)).toEqual({ ranked: [], unpricedPairs: 1 });
+    }
   });
 
   it("§4 a pair whose quote has no rate is left out and counted in unpricedPairs", () => {

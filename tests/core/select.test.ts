@@ -23,6 +23,19 @@ describe("orderForPosting (§5)", () => {
     ]);
   });
 
+  it("§5 the pair posted longest ago comes first, however small; on equal times and metrics, by pair", () => {
+    const older = { pair: "Z-USDT", metric: 1, lastPostedAt: day(1) };
+    const newer = { pair: "A-USDT", metric: 9, lastPostedAt: day(2) };
+    expect(orderForPosting([newer, older]).map((c) => c.pair)).toEqual(["Z-USDT", "A-USDT"]);
+    const tied = [
+      { pair: "B-USDT", metric: 5, lastPostedAt: day(3) },
+      { pair: "A-USDT", metric: 5, lastPostedAt: new Date(day(3).getTime()) },
+      { pair: "D-USDT", metric: 5, lastPostedAt: null },
+      { pair: "C-USDT", metric: 5, lastPostedAt: null },
+    ];
+    expect(orderForPosting(tied).map((c) => c.pair)).toEqual(["C-USDT", "D-USDT", "A-USDT", "B-USDT"]);
+  });
+
   it("§5 does not reorder its input", () => {
     const candidates = [
       { pair: "B-USDT", metric: 1, lastPostedAt: day(1) },

@@ -28,6 +28,20 @@ describe("largestRemainder (§6)", () => {
     expect(largestRemainder([Number.MAX_VALUE, Number.MIN_VALUE], 10_000)).toEqual([10_000, 0]);
   });
 
+  it("refuses weights it cannot share, saying which rule they break", () => {
+    for (const weights of [[], [0, 0], [-1, 2], [3, -0.5, 1]]) {
+      expect(() => largestRemainder(weights, 100), String(weights)).toThrow(
+        "weights must be >= 0 with a positive sum",
+      );
+    }
+    for (const weights of [
+      [1, Number.NaN],
+      [Number.POSITIVE_INFINITY, 1],
+    ]) {
+      expect(() => largestRemainder(weights, 100), String(weights)).toThrow("weights must be finite");
+    }
+  });
+
   it("property: sums to total, and each result is within 1 of its quota", () => {
     const weight = fc.oneof(fc.constant(0), fc.double({ min: 0, max: Number.MAX_VALUE, noNaN: true }));
     fc.assert(
@@ -82,6 +96,11 @@ describe("shareLines (§6)", () => {
       {},
     );
     expect(lines.map((l) => `${l.label}: ${l.text}%`)).toEqual(["Binance: 75.00%", "OKX: 25.00%"]);
+  });
+
+  it("§6 no venue with volume is no line at all", () => {
+    expect(shareLines([], 5, {})).toEqual([]);
+    expect(shareLines([{ venue: "okx", volume: 0 }], 5, {})).toEqual([]);
   });
 
   it("§6 a line with nonzero volume that rounds to 0.00 prints <0.01", () => {

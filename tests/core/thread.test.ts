@@ -228,6 +228,16 @@ describe("normalisePost (§1 legacy shapes)", () => {
     });
   });
 
+  it("§7 what a network needs to reply (thread) and the post's url are read; a thread is a plain object or nothing", () => {
+    const thread = { root: { uri: "at://did:plc:abc/app.bsky.feed.post/3k", cid: "bafy" } };
+    const url = "https://bsky.app/profile/capbot.example/post/3k";
+    expect(normalisePost({ time: at(1), pair: "A-B", thread, url }, "a")).toMatchObject({ thread, url });
+    for (const notAThread of [null, [thread], "thread", 7]) {
+      expect(normalisePost({ time: at(1), pair: "A-B", thread: notAThread }, "a")?.thread).toBeNull();
+    }
+    expect(normalisePost({ time: at(1), pair: "A-B", url: 7 }, "a")?.url).toBeNull();
+  });
+
   it("documents without a valid time or pair, or with an unknown status, are left out", () => {
     expect(normalisePost({ time: "2023-01-01", pair: "A-B" }, "a")).toBeNull();
     expect(normalisePost({ time: new Date(Number.NaN), pair: "A-B" }, "a")).toBeNull();

@@ -119,7 +119,13 @@ describe("plain texts (loading twitter-text only for the others)", () => {
   it("a message line with a figure is plain; a domain, a sign or a non-ASCII letter is not", () => {
     expect(isPlain("Top Market Venues for BTC-USDT:\nBinance: 41.20%\nOthers: <0.01%")).toBe(true);
     expect(isPlain(`Crypto${SAFE_DOT}com: 3.00%`)).toBe(true);
-    for (const t of ["Gate.io", "@okx", "#btc", "$BTC", "ＯＫＸ", "okx．com", "🚀"])
+    for (const t of ["Gate.io", "@okx", "#btc", "$BTC", "ＯＫＸ", "okx．com", "🚀", "\u0080"])
       expect(isPlain(t), t).toBe(false);
+  });
+
+  it("a dot stops a text being plain only before an ASCII letter, the first letter of every domain", () => {
+    for (const t of ["v1.0", "a.", "a.-b", "a.:", "a.[", "a.`", "a.{", "a.~", "a._b", `a.${SAFE_DOT}`])
+      expect(isPlain(t), t).toBe(true);
+    for (const letter of ["A", "Z", "a", "z"]) expect(isPlain(`x.${letter}`), letter).toBe(false);
   });
 });
