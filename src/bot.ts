@@ -51,7 +51,8 @@ export async function runCycle(config: Config, deps: CycleDeps): Promise<RunResu
   try {
     return await cycle(config, deps, now, asOf, from, result);
   } catch (err) {
-    return { ...result, status: "error", error: scrub((err as Error).message), exitCode: exitCodeOf(err) };
+    const message = err instanceof Error ? err.message : String(err);
+    return { ...result, status: "error", error: scrub(message), exitCode: exitCodeOf(err) };
   }
 }
 

@@ -182,6 +182,18 @@ describe("exactly once (SPEC §8)", () => {
     expect(telegram.requests).toEqual([]);
     expect(await b.store.pendingIntents()).toMatchObject([{ publisher: "x", status: "pending" }]);
   });
+
+  it("§9 a run never throws, even when what is thrown is not an Error: it ends in an error with those words", async () => {
+    const b = await bench();
+    const broken = fakePublisher("x", {
+      publish: async () => {
+        throw "socket hang up";
+      },
+    });
+    const result = await b.run([broken]);
+    expect(result).toMatchObject({ status: "error", exitCode: 1, error: "socket hang up" });
+    expect(await b.store.pendingIntents()).toMatchObject([{ publisher: "x", status: "pending" }]);
+  });
 });
 
 describe("several publishers (SPEC §8, §9)", () => {
