@@ -7,15 +7,21 @@ import type { Reconciliation } from "../../src/publish/port.js";
 import type { Store } from "../../src/store/port.js";
 import { AS_OF, bench, fakePublisher } from "./harness.js";
 
-/** An intent a run that died left pending, replying to `inReplyTo`. */
-function deadIntent(store: Store, pair: string, publisher: PublisherName, inReplyTo: string | null) {
+/** An intent a run that died (`runId`) left pending, replying to `inReplyTo`. */
+function deadIntent(
+  store: Store,
+  pair: string,
+  publisher: PublisherName,
+  inReplyTo: string | null,
+  runId = "dead-run",
+) {
   return store.insertIntent({
     time: new Date(AS_OF.getTime() - 3_600_000),
     pair,
     tweetText: `Top Market Venues for ${pair}: …`,
     inReplyTo,
     publisher,
-    runId: "dead-run",
+    runId,
   });
 }
 
@@ -107,5 +113,19 @@ describe("reconciling a dead run's pending posts (SPEC §8)", () => {
       status: "unknown",
       error: "left pending on bluesky, which this run does not publish to",
     });
+    expect(b.logs.filter((l) => l.msg === "reconciled a pending post")).toMatchObject([
+      { publisher: "telegram", outcome: "failed" },
+      { publisher: "bluesky", outcome: "unknown" },
+    ]);
+  });
+
+  it("§8 a run reconciles only other runs' intents: its own are its to record", async () => {
+    const b = await bench();
+    // The harness's first run is run-1.
+    const own = await deadIntent(b.store, "BTC-USDT", "x", null, "run-1");
+    const x = fakePublisher("x");
+    await b.run([x]);
+    expect(x.reconciled).toEqual([]);
+    expect(await record(b.store, own)).toMatchObject({ status: "pending" });
   });
 });
