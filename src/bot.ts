@@ -46,6 +46,7 @@ export async function runCycle(config: Config, deps: CycleDeps): Promise<RunResu
   const now = deps.now ?? (() => new Date());
   const asOf = config.asOf ?? now();
   const from = new Date(asOf.getTime() - config.windowMs);
+  // Stryker disable next-line OptionalChaining,StringLiteral: a run has at least one publisher (CycleDeps.publishers); the fallback only satisfies the index type
   const first = deps.publishers[0]?.name ?? "local";
   const result = emptyResult(config, deps.runId, asOf, from, first);
   try {
@@ -70,12 +71,14 @@ async function cycle(
   if (!(await store.acquireLock(runId, config.lockLeaseMs, now()))) {
     return { ...result, status: "skipped", skippedFor: "lock", reason: LOCK_HELD_REASON };
   }
+  // Stryker disable next-line StringLiteral: only the fault tests name a failpoint, and they kill the built CLI in a child process (tests/cli/kill.test.ts, tests/networks/kill.test.ts)
   failpoint("after-lock");
   const lease = new LeaseKeeper(store, runId, config.lockLeaseMs, now, logger);
   lease.start();
   try {
     await deps.prepare?.();
     await reconcilePending(store, publishers, logger, runId);
+    // Stryker disable next-line StringLiteral: only the fault tests name a failpoint, and they kill the built CLI in a child process (tests/cli/kill.test.ts, tests/networks/kill.test.ts)
     failpoint("after-reconcile");
     // Budgets first: when every one is used up the run is skipped, whatever the candidates would say.
     // Each publisher over its budget, in the run's order, with why.
@@ -163,6 +166,7 @@ async function decide(
   let decision: Plan;
   try {
     // Which pair, and whether its text was just posted, count every publisher's posts: any one's states do.
+    // Stryker disable next-line OptionalChaining,ArrayDeclaration: a run has at least one publisher (CycleDeps.publishers); the fallback only satisfies the index type
     decision = plan(snapshot, networks[0]?.states ?? [], {
       rankBy: config.rankBy,
       top: config.top,

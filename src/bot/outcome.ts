@@ -42,6 +42,7 @@ export function settle(result: RunResult, posts: PostOutcome[]): RunResult {
   const settled: RunResult = {
     ...result,
     posts,
+    // Stryker disable next-line OptionalChaining: a run has at least one publisher (CycleDeps.publishers), and posts holds one outcome for each
     postId: first?.postId ?? null,
     inReplyTo: first ? first.inReplyTo : result.inReplyTo,
   };
