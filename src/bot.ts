@@ -46,12 +46,14 @@ export async function runCycle(config: Config, deps: CycleDeps): Promise<RunResu
   const now = deps.now ?? (() => new Date());
   const asOf = config.asOf ?? now();
   const from = new Date(asOf.getTime() - config.windowMs);
+  // Stryker disable next-line OptionalChaining,StringLiteral: a run has at least one publisher (CycleDeps.publishers); the fallback only satisfies the index type
   const first = deps.publishers[0]?.name ?? "local";
   const result = emptyResult(config, deps.runId, asOf, from, first);
   try {
     return await cycle(config, deps, now, asOf, from, result);
   } catch (err) {
-    return { ...result, status: "error", error: scrub((err as Error).message), exitCode: exitCodeOf(err) };
+    const message = err instanceof Error ? err.message : String(err);
+    return { ...result, status: "error", error: scrub(message), exitCode: exitCodeOf(err) };
   }
 }
 
@@ -69,20 +71,23 @@ async function cycle(
   if (!(await store.acquireLock(runId, config.lockLeaseMs, now()))) {
     return { ...result, status: "skipped", skippedFor: "lock", reason: LOCK_HELD_REASON };
   }
+  // Stryker disable next-line StringLiteral: only the fault tests name a failpoint, and they kill the built CLI in a child process (tests/cli/kill.test.ts, tests/networks/kill.test.ts)
   failpoint("after-lock");
   const lease = new LeaseKeeper(store, runId, config.lockLeaseMs, now, logger);
   lease.start();
   try {
     await deps.prepare?.();
     await reconcilePending(store, publishers, logger, runId);
+    // Stryker disable next-line StringLiteral: only the fault tests name a failpoint, and they kill the built CLI in a child process (tests/cli/kill.test.ts, tests/networks/kill.test.ts)
     failpoint("after-reconcile");
     // Budgets first: when every one is used up the run is skipped, whatever the candidates would say.
-    const overBudget = new Map<string, string>();
+    // Each publisher over its budget, in the run's order, with why.
+    const overBudget = new Map<Publisher, string>();
     for (const publisher of publishers) {
       const used = await budgetUsedUp(config, store, publisher, now());
-      if (used !== null) overBudget.set(publisher.name, used);
+      if (used !== null) overBudget.set(publisher, used);
     }
-    const due = publishers.filter((p) => !overBudget.has(p.name));
+    const due = publishers.filter((p) => !overBudget.has(p));
     let decided: Decided;
     try {
       decided = await decide(config, deps, asOf, from, result);
@@ -90,13 +95,11 @@ async function cycle(
       if (due.length > 0 || !(err instanceof NothingToPostError)) throw err;
       return settle(
         result,
-        publishers.map((p) => skipped(p, null, overBudget.get(p.name) ?? "")),
+        [...overBudget].map(([p, why]) => skipped(p, null, why)),
       );
     }
     const { decision, targets } = decided;
-    const posts = publishers
-      .filter((p) => overBudget.has(p.name))
-      .map((p) => skipped(p, targets.get(p.name) ?? null, overBudget.get(p.name) ?? ""));
+    const posts = [...overBudget].map(([p, why]) => skipped(p, targets.get(p.name) ?? null, why));
     if (due.length === 0) return settle(decided.result, posts);
 
     const chart = await buildChart(deps, decision, from, asOf, decided.result.warnings, logger);
@@ -127,8 +130,8 @@ async function cycle(
 interface Decided {
   result: RunResult;
   decision: Plan;
-  /** Each publisher's reply target for the chosen pair. */
-  targets: Map<string, ReplyTarget>;
+  /** Each publisher's reply target for the chosen pair (null: a new thread). */
+  targets: Map<string, ReplyTarget | null>;
 }
 
 /** Snapshot, staleness, plan: what a dry run shows and what a real run posts. */
@@ -152,11 +155,19 @@ async function decide(
   }
   guardStaleness(snapshot, config, asOf, store);
 
-  const states = await Promise.all(publishers.map((p) => store.postStates(p.name)));
-  const limits = await Promise.all(publishers.map((p) => p.textLimit()));
+  // Per publisher: the pairs' post states (its own thread tips) and the limit its text must fit.
+  const networks = await Promise.all(
+    publishers.map(async (p) => ({
+      network: p.name,
+      states: await store.postStates(p.name),
+      limit: await p.textLimit(),
+    })),
+  );
   let decision: Plan;
   try {
-    decision = plan(snapshot, states[0] ?? [], {
+    // Which pair, and whether its text was just posted, count every publisher's posts: any one's states do.
+    // Stryker disable next-line OptionalChaining,ArrayDeclaration: a run has at least one publisher (CycleDeps.publishers); the fallback only satisfies the index type
+    decision = plan(snapshot, networks[0]?.states ?? [], {
       rankBy: config.rankBy,
       top: config.top,
       venues: config.venues,
@@ -164,7 +175,7 @@ async function decide(
       pair: config.pair,
       anomalies: config.anomalies,
       minVenues: config.minVenues,
-      limit: allOf(publishers.map((p, i) => ({ network: p.name, limit: limits[i] ?? { kind: "x" } }))),
+      limit: allOf(networks),
     });
   } catch (err) {
     // Nothing may be posted: the run still says what it weighed and why each candidate was passed over.
@@ -177,12 +188,9 @@ async function decide(
   }
   logAnomalies(logger, decision.anomalies);
   const described: RunResult = { ...result, ...describePlan(decision) };
-  const targets = new Map<string, ReplyTarget>();
-  publishers.forEach((publisher, i) => {
-    const target = replyTarget(states[i] ?? [], decision.pair);
-    if (target !== null) targets.set(publisher.name, target);
-  });
-  described.inReplyTo = targets.get(publishers[0]?.name ?? "")?.id ?? null;
+  const targets = new Map<string, ReplyTarget | null>();
+  for (const { network, states } of networks) targets.set(network, replyTarget(states, decision.pair));
+  described.inReplyTo = targets.get(result.publisher)?.id ?? null;
   return { result: described, decision, targets };
 }
 

@@ -9,7 +9,7 @@ import type { Store } from "../store/port.js";
 
 export class LeaseKeeper {
   private lost = false;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: Store,
@@ -26,8 +26,7 @@ export class LeaseKeeper {
   }
 
   stop(): void {
-    if (this.timer !== null) clearInterval(this.timer);
-    this.timer = null;
+    clearInterval(this.timer);
   }
 
   /** Rejects with LeaseLostError unless the lease is still this run's; it is renewed on the way. */
@@ -40,8 +39,8 @@ export class LeaseKeeper {
     }
   }
 
+  /** The timer's tick: once the lease is known lost the timer is stopped, so none runs after. */
   private async renew(): Promise<void> {
-    if (this.lost) return;
     try {
       if (!(await this.store.renewLock(this.owner, this.leaseMs, this.now()))) this.markLost();
     } catch (err) {

@@ -42,15 +42,15 @@ export function settle(result: RunResult, posts: PostOutcome[]): RunResult {
   const settled: RunResult = {
     ...result,
     posts,
+    // Stryker disable next-line OptionalChaining: a run has at least one publisher (CycleDeps.publishers), and posts holds one outcome for each
     postId: first?.postId ?? null,
     inReplyTo: first ? first.inReplyTo : result.inReplyTo,
   };
   const posted = posts.filter((p) => p.status === "posted");
   const failed = posts.filter((p) => p.status === "failed" || p.status === "pending");
-  // With several publishers, each failure says where it happened.
-  const failures = failed
-    .map((p) => (posts.length > 1 ? `${p.publisher}: ${p.error}` : (p.error ?? "")))
-    .join(" ");
+  // With several publishers, each failure says where it happened (a failed or pending post has its error).
+  const where = (p: PostOutcome) => (posts.length > 1 ? `${p.publisher}: ` : "");
+  const failures = failed.map((p) => `${where(p)}${p.error}`).join(" ");
   if (failed.length === 0 && posted.length > 0) return { ...settled, status: "posted", exitCode: EXIT.ok };
   if (failed.length > 0) {
     return {
@@ -60,7 +60,8 @@ export function settle(result: RunResult, posts: PostOutcome[]): RunResult {
       exitCode: EXIT.publish,
     };
   }
-  const reasons = [...new Set(posts.map((p) => p.reason).filter((r) => r !== undefined))];
+  // Every post here was skipped, and a skipped post always has its reason.
+  const reasons = [...new Set(posts.map((p) => p.reason))];
   return {
     ...settled,
     status: "skipped",

@@ -16,6 +16,7 @@ describe("exactly once (SPEC §8)", () => {
     const first = await b.run([uncertain]);
     expect(first).toMatchObject({ status: "error", exitCode: 4, pair: "BTC-USDT" });
     expect(first.posts).toMatchObject([{ publisher: "x", status: "pending" }]);
+    expect(first.warnings).toEqual([]);
     const [pending] = await b.store.pendingIntents();
     expect(pending).toMatchObject({ pair: "BTC-USDT", status: "pending" });
 
@@ -42,6 +43,7 @@ describe("exactly once (SPEC §8)", () => {
       status: "error",
       exitCode: 4,
       error: "X refused posting (403 forbidden).",
+      warnings: [],
     });
     expect((await b.store.history({ limit: 1 }))[0]).toMatchObject({
       status: "failed",
@@ -72,6 +74,126 @@ describe("exactly once (SPEC §8)", () => {
       error: null,
     });
   });
+
+  it("§8a a post that exists wins over a reconciler's unknown as well, and the override is logged", async () => {
+    const b = await bench();
+    let intent = "";
+    const overtaken = fakePublisher("x", {
+      publish: async (request) => {
+        intent = request.intentId;
+        await b.store.markUnknown(request.intentId, "left pending on x, which this run does not publish to");
+        return posted(request, "x-real");
+      },
+    });
+    const result = await b.run([overtaken]);
+    expect(result).toMatchObject({ status: "posted", postId: "x-real" });
+    expect(result.warnings).toEqual([
+      "x: another run had recorded this post unknown while it was being published; it exists, so it is now recorded posted",
+    ]);
+    expect(
+      b.logs.filter((l) => l.msg === "a reconciler's verdict was overridden by the post that exists"),
+    ).toMatchObject([{ level: "warn", intent, previous: "unknown" }]);
+    expect((await b.store.history({ limit: 1 }))[0]).toMatchObject({ status: "posted", tweetId: "x-real" });
+  });
+
+  it("§7 §8 a reply whose target is gone starts a new thread: recorded as the network gave it (no target, media, thread, address), with a warning", async () => {
+    const b = await bench();
+    const x = fakePublisher("x", {
+      publish: async (request, n) => {
+        if (n < 4) return posted(request, `x-${n}`);
+        return {
+          ...posted(request, "x-4"),
+          inReplyTo: null,
+          threadRestarted: true,
+          media: "media-4",
+          thread: { root: "x-4" },
+          warnings: ["x: the chart could not be uploaded; posted without it"],
+        };
+      },
+    });
+    for (let i = 0; i < 3; i++) await b.run([x]); // BTC, ETH, SOL
+    const result = await b.run([x]); // BTC again, in reply to x-1, which is gone
+    expect(x.requests[3]?.inReplyTo?.id).toBe("x-1");
+    expect(result).toMatchObject({ status: "posted", pair: "BTC-USDT", postId: "x-4", inReplyTo: null });
+    expect(result.posts).toStrictEqual([
+      {
+        publisher: "x",
+        status: "posted",
+        postId: "x-4",
+        inReplyTo: null,
+        url: "https://example.test/x-4",
+        media: "media-4",
+      },
+    ]);
+    expect(result.warnings).toEqual([
+      "x: the chart could not be uploaded; posted without it",
+      "x: the reply target x-1 is gone: started a new thread",
+    ]);
+    expect((await b.store.history({ pair: "BTC-USDT", limit: 1 }))[0]).toMatchObject({
+      status: "posted",
+      tweetId: "x-4",
+      inReplyTo: null,
+      media: "media-4",
+      thread: { root: "x-4" },
+      url: "https://example.test/x-4",
+    });
+  });
+
+  it("§8 a refused reply keeps its reply target, on the intent and in posts[]", async () => {
+    const b = await bench();
+    const x = fakePublisher("x", {
+      publish: async (request, n) => {
+        if (n < 4) return posted(request, `x-${n}`);
+        throw new PublishError("X refused posting (403 forbidden).");
+      },
+    });
+    for (let i = 0; i < 3; i++) await b.run([x]); // BTC, ETH, SOL
+    const result = await b.run([x]); // BTC again, in reply to x-1
+    expect(result.posts).toStrictEqual([
+      {
+        publisher: "x",
+        status: "failed",
+        postId: null,
+        inReplyTo: "x-1",
+        url: null,
+        error: "X refused posting (403 forbidden).",
+      },
+    ]);
+    expect((await b.store.history({ pair: "BTC-USDT", limit: 1 }))[0]).toMatchObject({
+      status: "failed",
+      inReplyTo: "x-1",
+    });
+  });
+
+  it("§8 a publisher that throws something other than its verdict (a bug) stops the run and leaves its intent pending: the post may be out", async () => {
+    const b = await bench();
+    const broken = fakePublisher("x", {
+      publish: async () => {
+        throw new TypeError("Cannot read properties of undefined (reading 'id')");
+      },
+    });
+    const telegram = fakePublisher("telegram");
+    const result = await b.run([broken, telegram]);
+    expect(result).toMatchObject({
+      status: "error",
+      exitCode: 1,
+      error: "Cannot read properties of undefined (reading 'id')",
+    });
+    expect(telegram.requests).toEqual([]);
+    expect(await b.store.pendingIntents()).toMatchObject([{ publisher: "x", status: "pending" }]);
+  });
+
+  it("§9 a run never throws, even when what is thrown is not an Error: it ends in an error with those words", async () => {
+    const b = await bench();
+    const broken = fakePublisher("x", {
+      publish: async () => {
+        throw "socket hang up";
+      },
+    });
+    const result = await b.run([broken]);
+    expect(result).toMatchObject({ status: "error", exitCode: 1, error: "socket hang up" });
+    expect(await b.store.pendingIntents()).toMatchObject([{ publisher: "x", status: "pending" }]);
+  });
 });
 
 describe("several publishers (SPEC §8, §9)", () => {
@@ -80,7 +202,13 @@ describe("several publishers (SPEC §8, §9)", () => {
     const x = fakePublisher("x");
     const telegram = fakePublisher("telegram");
     const first = await b.run([x, telegram]);
-    expect(first).toMatchObject({ status: "posted", exitCode: 0, publisher: "x", postId: "x-1" });
+    expect(first).toMatchObject({
+      status: "posted",
+      exitCode: 0,
+      publisher: "x",
+      postId: "x-1",
+      warnings: [],
+    });
     expect(first.posts.map((p) => [p.publisher, p.status, p.postId])).toEqual([
       ["x", "posted", "x-1"],
       ["telegram", "posted", "telegram-1"],
@@ -91,6 +219,49 @@ describe("several publishers (SPEC §8, §9)", () => {
     await b.run([x, telegram]); // BTC again, replying on each network to its own last post
     expect(x.requests[3]?.inReplyTo?.id).toBe("x-1");
     expect(telegram.requests[3]?.inReplyTo?.id).toBe("telegram-1");
+    await b.run([x, telegram]); // ETH again: its own thread, not the first pair's
+    expect(x.requests[4]?.inReplyTo?.id).toBe("x-2");
+    expect(telegram.requests[4]?.inReplyTo?.id).toBe("telegram-2");
+  });
+
+  it("§8 an uncertain publish on one network does not stop the next: partial, the first left pending", async () => {
+    const b = await bench();
+    const uncertain = fakePublisher("x", {
+      publish: async () => {
+        throw new PublishError("X did not answer while posting: no answer within 15 s.", { uncertain: true });
+      },
+    });
+    const result = await b.run([uncertain, fakePublisher("telegram")]);
+    expect(result).toMatchObject({
+      status: "partial",
+      exitCode: 4,
+      error: "x: X did not answer while posting: no answer within 15 s.",
+      warnings: [],
+    });
+    expect(result.posts.map((p) => [p.publisher, p.status])).toEqual([
+      ["x", "pending"],
+      ["telegram", "posted"],
+    ]);
+  });
+
+  it("§9 when every network fails, the error names each, in order", async () => {
+    const b = await bench();
+    const refusing = (name: "x" | "telegram", words: string) =>
+      fakePublisher(name, {
+        publish: async () => {
+          throw new PublishError(words);
+        },
+      });
+    const result = await b.run([
+      refusing("x", "X refused posting (403 forbidden)."),
+      refusing("telegram", "Telegram refused the chat (400 chat not found)."),
+    ]);
+    expect(result).toMatchObject({
+      status: "error",
+      exitCode: 4,
+      error:
+        "x: X refused posting (403 forbidden). telegram: Telegram refused the chat (400 chat not found).",
+    });
   });
 
   it("§8 a failure on one network never stops the others: partial, exit 4, posts[] says what happened where", async () => {
@@ -138,6 +309,62 @@ describe("several publishers (SPEC §8, §9)", () => {
     expect(skipped).toMatchObject({ status: "skipped", exitCode: 0, skippedFor: "budget" });
     expect(skipped.reason).toMatch(/daily budget of 1 post on x is used up/);
   });
+
+  it("§8a a budget of several posts says so in the plural", async () => {
+    const b = await bench();
+    const env = { CAPBOT_MAX_POSTS_PER_DAY: "2" };
+    await b.run([fakePublisher("x")], env);
+    await b.run([fakePublisher("x")], env);
+    const third = await b.run([fakePublisher("x")], env);
+    expect(third).toMatchObject({
+      status: "skipped",
+      reason: "the daily budget of 2 posts on x is used up (2 in the last 24 h)",
+    });
+  });
+
+  it("§8a every budget used up: each reason is given, the pair is still decided, no chart is drawn", async () => {
+    const b = await bench();
+    const env = { CAPBOT_MAX_POSTS_PER_DAY: "x=1,telegram=1" };
+    let charts = 0;
+    const chart = async () => {
+      charts++;
+      return null;
+    };
+    await b.run([fakePublisher("x"), fakePublisher("telegram")], env, { deps: { chart } });
+    const second = await b.run([fakePublisher("x"), fakePublisher("telegram")], env, { deps: { chart } });
+    expect(second).toMatchObject({
+      status: "skipped",
+      exitCode: 0,
+      skippedFor: "budget",
+      pair: "ETH-USDT",
+      reason:
+        "the daily budget of 1 post on x is used up (1 in the last 24 h); " +
+        "the daily budget of 1 post on telegram is used up (1 in the last 24 h)",
+    });
+    expect(charts).toBe(1);
+  });
+
+  it("§8a a publisher over its budget keeps its place in posts[], with the thread it would continue", async () => {
+    const b = await bench();
+    const env = { CAPBOT_MAX_POSTS_PER_DAY: "x=off,telegram=1" };
+    const x = fakePublisher("x");
+    const telegram = fakePublisher("telegram");
+    await b.run([x, telegram], env); // BTC on both
+    await b.run([x, telegram], env); // ETH
+    await b.run([x, telegram], env); // SOL
+    const result = await b.run([x, telegram], env); // BTC again
+    expect(result).toMatchObject({ status: "posted", publisher: "x", postId: "x-4", inReplyTo: "x-1" });
+    expect(result.posts).toMatchObject([
+      { publisher: "x", status: "posted", postId: "x-4", inReplyTo: "x-1" },
+      {
+        publisher: "telegram",
+        status: "skipped",
+        postId: null,
+        inReplyTo: "telegram-1",
+        reason: "the daily budget of 1 post on telegram is used up (1 in the last 24 h)",
+      },
+    ]);
+  });
 });
 
 describe("the lease is a fence (SPEC §8a)", () => {
@@ -153,7 +380,7 @@ describe("the lease is a fence (SPEC §8a)", () => {
 
     expect(x.requests).toEqual([]);
     expect(telegram.requests).toEqual([]);
-    expect(result).toMatchObject({ status: "error", exitCode: 4 });
+    expect(result).toMatchObject({ status: "error", exitCode: 4, warnings: [] });
     expect(result.posts).toMatchObject([
       {
         publisher: "x",
@@ -182,6 +409,7 @@ describe("the lease is a fence (SPEC §8a)", () => {
       ["x", "pending"],
       ["telegram", "skipped"],
     ]);
+    expect(result.warnings).toEqual([]);
     expect(await b.store.pendingIntents()).toHaveLength(1);
   });
 
@@ -203,5 +431,24 @@ describe("the lease is a fence (SPEC §8a)", () => {
     expect(result).toMatchObject({ status: "skipped", skippedFor: "lock", exitCode: 0 });
     expect(x.requests).toEqual([]);
     expect((await b.store.lockInfo())?.owner).toBe("another-run");
+    expect(result).toMatchObject({
+      reason: "another capbot run holds the lock",
+      pair: null,
+      candidates: [],
+      posts: [],
+      warnings: [],
+    });
+  });
+
+  it("§8a a lock that cannot be released does not undo a post: it is logged, and expires with its lease", async () => {
+    const b = await bench();
+    b.store.releaseLock = async () => {
+      throw new Error("database is locked");
+    };
+    const result = await b.run([fakePublisher("x")]);
+    expect(result).toMatchObject({ status: "posted", exitCode: 0 });
+    expect(
+      b.logs.filter((l) => l.msg === "could not release the lock; it expires with its lease"),
+    ).toMatchObject([{ level: "warn", err: "database is locked" }]);
   });
 });

@@ -1,10 +1,11 @@
 // The posting cycle in-process (runCycle) on an embedded store in a temp folder, with publishers that
 // do what each test says: the exactly-once and lease rules of SPEC §8 and §8a, seen from the cycle.
 
-import { runCycle } from "../../src/bot.js";
+import { type CycleDeps, runCycle } from "../../src/bot.js";
 import { type Config, loadConfig } from "../../src/config.js";
-import type { PublisherName } from "../../src/core/types.js";
-import { createLogger } from "../../src/log.js";
+import type { TextLimit } from "../../src/core/limits.js";
+import type { PostRecord, PublisherName } from "../../src/core/types.js";
+import { createLogger, type Logger } from "../../src/log.js";
 import type { Publisher, PublishRequest, PublishResult, Reconciliation } from "../../src/publish/port.js";
 import type { RunResult } from "../../src/result.js";
 import { openEmbeddedStore } from "../../src/store/embedded.js";
@@ -58,7 +59,30 @@ export interface Bench {
   store: Store;
   config: (env?: Record<string, string>) => Config;
   /** One cycle at AS_OF, after a little more volume on every pair. */
-  run: (publishers: Publisher[], env?: Record<string, string>) => Promise<RunResult>;
+  run: (publishers: Publisher[], env?: Record<string, string>, options?: RunOptions) => Promise<RunResult>;
+  /** Every log line of every run so far, parsed. */
+  logs: LogLine[];
+}
+
+export interface RunOptions {
+  /** Settings beyond the environment's (a dry run). */
+  config?: Partial<Config>;
+  /** In place of the cycle's defaults (a chart, no clock). */
+  deps?: Partial<CycleDeps>;
+}
+
+export type LogLine = Record<string, unknown> & { level: string; msg: string };
+
+/** A logger at level info whose lines land, parsed, in `lines`. */
+export function capturingLogger(): { logger: Logger; lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const destination = {
+    write(line: string) {
+      lines.push(JSON.parse(line) as LogLine);
+      return true;
+    },
+  } as unknown as NodeJS.WritableStream;
+  return { logger: createLogger({ level: "info", format: "json", destination }), lines };
 }
 
 /** A fresh embedded store with the three pairs; `run` is one cycle at AS_OF. */
@@ -70,44 +94,58 @@ export async function bench(): Promise<Bench> {
     ...loadConfig({}, { env: { CAPBOT_DATA_DIR: dir, CAPBOT_CHART: "off", ...env }, cwd: dir }),
     asOf: AS_OF,
   });
+  const { logger, lines: logs } = capturingLogger();
   let runs = 0;
-  const run = async (publishers: Publisher[], env: Record<string, string> = {}) => {
+  const run = async (publishers: Publisher[], env: Record<string, string> = {}, options: RunOptions = {}) => {
     await store.insertCandles(more(++runs));
-    return runCycle(config(env), {
-      store,
-      publishers,
-      logger: createLogger({ level: "silent", format: "json" }),
-      runId: `run-${runs}`,
-      now: () => new Date(AS_OF.getTime() + runs * 60_000),
-    });
+    return runCycle(
+      { ...config(env), ...options.config },
+      {
+        store,
+        publishers,
+        logger,
+        runId: `run-${runs}`,
+        now: () => new Date(AS_OF.getTime() + runs * 60_000),
+        ...options.deps,
+      },
+    );
   };
-  return { dir, store, config, run };
+  return { dir, store, config, run, logs };
 }
 
 export interface FakePublisher extends Publisher {
   /** Every publish request, in order. */
   requests: PublishRequest[];
+  /** Every intent it was asked to reconcile, in order. */
+  reconciled: PostRecord[];
 }
 
 export interface Behaviour {
   publish?: (request: PublishRequest, n: number) => Promise<PublishResult>;
-  reconcile?: (intent: Parameters<Publisher["reconcile"]>[0]) => Promise<Reconciliation>;
+  reconcile?: (intent: PostRecord) => Promise<Reconciliation>;
+  /** X's limit unless told. */
+  limit?: TextLimit;
 }
 
 /** A publisher that passes the fence, then posts (or does what `behaviour` says). */
 export function fakePublisher(name: PublisherName, behaviour: Behaviour = {}): FakePublisher {
   const requests: PublishRequest[] = [];
+  const reconciled: PostRecord[] = [];
   return {
     name,
     requests,
-    textLimit: async () => ({ kind: "x" }),
+    reconciled,
+    textLimit: async () => behaviour.limit ?? { kind: "x" },
     async publish(request) {
       requests.push(request);
       if (behaviour.publish) return behaviour.publish(request, requests.length);
       await request.fence();
       return posted(request, `${name}-${requests.length}`);
     },
-    reconcile: behaviour.reconcile ?? (async () => ({ status: "failed", error: "not found" })),
+    async reconcile(intent) {
+      reconciled.push(intent);
+      return behaviour.reconcile ? behaviour.reconcile(intent) : { status: "failed", error: "not found" };
+    },
     check: async () => ({ name: `publisher ${name}`, ok: true, detail: "fake" }),
   };
 }

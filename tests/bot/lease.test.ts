@@ -6,6 +6,7 @@ import { LeaseKeeper } from "../../src/bot/lease.js";
 import { LeaseLostError } from "../../src/errors.js";
 import { createLogger } from "../../src/log.js";
 import type { Store } from "../../src/store/port.js";
+import { capturingLogger } from "./harness.js";
 
 const LEASE = 9 * 60_000;
 const logger = createLogger({ level: "silent", format: "json" });
@@ -78,12 +79,29 @@ describe("the lease keeper (SPEC §8a)", () => {
         return true;
       },
     } as unknown as Store;
-    const keeper = new LeaseKeeper(store, "run-1", LEASE, () => new Date(), logger);
+    const logged = capturingLogger();
+    const keeper = new LeaseKeeper(store, "run-1", LEASE, () => new Date(), logged.logger);
     keeper.start();
     await vi.advanceTimersByTimeAsync(LEASE / 3);
     fail = false;
     await expect(keeper.fence("x")).resolves.toBeUndefined();
     expect(renewals).toHaveLength(2);
     keeper.stop();
+    // The operator sees each renewal that failed.
+    expect(logged.lines).toMatchObject([
+      { level: "warn", err: "the store is busy", msg: "could not renew the lock lease" },
+    ]);
+  });
+
+  it("a lost lease is logged once, with the run that lost it", async () => {
+    const { store } = lockStore(() => false);
+    const logged = capturingLogger();
+    const keeper = new LeaseKeeper(store, "run-1", LEASE, () => new Date(), logged.logger);
+    const lost = { level: "warn", owner: "run-1", msg: "the lock lease was lost; nothing more is published" };
+    await expect(keeper.fence("x")).rejects.toThrow(LeaseLostError);
+    expect(logged.lines).toMatchObject([lost]);
+    await expect(keeper.fence("telegram")).rejects.toThrow(LeaseLostError);
+    expect(logged.lines).toMatchObject([lost]);
+    expect(logged.lines).toHaveLength(1);
   });
 });

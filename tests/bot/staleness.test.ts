@@ -41,8 +41,8 @@ function candle(venue: string, volume: string) {
   };
 }
 
-/** A dry run at `asOf` with the given limit (null: --max-data-age off). */
-function dryRun(asOf: Date, maxDataAgeMs: number | null) {
+/** A dry run at `asOf` with the given limit (null: --max-data-age off), on `on` (the embedded store). */
+function dryRun(asOf: Date, maxDataAgeMs: number | null, on: Store = store) {
   const config = {
     ...loadConfig({}, { env: { CAPBOT_DATA_DIR: dir }, cwd: dir }),
     dryRun: true,
@@ -50,7 +50,7 @@ function dryRun(asOf: Date, maxDataAgeMs: number | null) {
     maxDataAgeMs,
   };
   return runCycle(config, {
-    store,
+    store: on,
     publishers: [createLocalPublisher(dir)],
     logger: createLogger({ level: "silent", format: "json" }),
     runId: "run-1",
@@ -82,5 +82,21 @@ describe("the run's staleness guard (§3)", () => {
         "There is no valid 1h candle before 2026-03-02T09:00:00.000Z: import candles (capbot import FILE) or load the demo data (capbot demo).",
       );
     }
+  });
+
+  it("§3 on MongoDB, no valid candle points at the collection and the granularity instead", async () => {
+    // The embedded store's answers, as a MongoDB store would give them.
+    const mongo = new Proxy(store, {
+      get: (target, key) => {
+        if (key === "kind") return "mongodb";
+        const value = Reflect.get(target, key);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const result = await dryRun(NEWEST, 3 * HOUR, mongo);
+    expect(result).toMatchObject({ status: "error", exitCode: 3 });
+    expect(result.error).toBe(
+      "There is no valid 1h candle before 2026-03-02T09:00:00.000Z: check the ohlcv collection and the candles' granularity.",
+    );
   });
 });
