@@ -28,7 +28,7 @@ export const SETTINGS_OF_KEYS =
 export function classifyXError(err: unknown, timeoutMs: number): XFailure | null {
   if (typeof err !== "object" || err === null) return null;
   const type = (err as { type?: unknown }).type;
-  if (type === "response") return fromResponse(err as { code?: unknown; data?: unknown; headers?: unknown });
+  if (type === "response") return fromResponse(err as { code: number; data?: unknown; headers?: unknown });
   if (type === "partial-response") {
     return { kind: "network", said: "the answer was cut off", maybeSent: true, retry: true };
   }
@@ -36,26 +36,27 @@ export function classifyXError(err: unknown, timeoutMs: number): XFailure | null
   return null;
 }
 
-/** twitter-api-v2 1.29's `requestError` getter reads a field it never sets; the cause sits in `_options.error`. */
+/**
+ * The error under a request failure: `requestError`, as the library's types declare it; but
+ * twitter-api-v2 1.29's getter reads a field it never sets, and the cause sits in `_options.error`.
+ */
 function requestCause(err: object): unknown {
-  const direct = (err as { requestError?: unknown }).requestError;
-  if (direct !== undefined) return direct;
-  const options = (err as { _options?: unknown })._options;
-  return typeof options === "object" && options !== null ? (options as { error?: unknown }).error : undefined;
+  const e = err as { requestError?: unknown; _options?: { error?: unknown } | null };
+  return e.requestError ?? e._options?.error;
 }
 
 function fromRequestError(cause: unknown, timeoutMs: number): XFailure {
   const failure = connectionFailure(systemErrorCode(cause));
-  // twitter-api-v2 reports its own timeout by message, with no code.
-  const message = cause instanceof Error ? cause.message : "";
-  if (failure.maybeSent && message === "Request timeout.") {
+  // twitter-api-v2 reports its own timeout by message, with no code: a connection failure that may have been sent.
+  if (cause instanceof Error && cause.message === "Request timeout.") {
     return { ...failure, said: `no answer within ${formatSeconds(timeoutMs)}` };
   }
   return failure;
 }
 
-function fromResponse(err: { code?: unknown; data?: unknown; headers?: unknown }): XFailure {
-  const status = typeof err.code === "number" ? err.code : 0;
+/** twitter-api-v2 always sets `code`, the answer's HTTP status. */
+function fromResponse(err: { code: number; data?: unknown; headers?: unknown }): XFailure {
+  const status = err.code;
   const said = whatXSaid(status, err.data);
   if (status === 429) return { kind: "rate-limited", said, resetAt: rateLimitReset(headersOf(err.headers)) };
   if (status >= 500) return { kind: "server", status, said, maybeSent: status !== 503 };
@@ -71,7 +72,8 @@ function fromResponse(err: { code?: unknown; data?: unknown; headers?: unknown }
 
 /** X's own words: the problem's detail (or title), else the messages of its errors. */
 export function whatXSaid(status: number, data: unknown): string {
-  const body = typeof data === "object" && data !== null ? (data as Record<string, unknown>) : {};
+  // An answer that is not JSON arrives as a string: it has no fields to read.
+  const body = (data ?? {}) as Record<string, unknown>;
   const parts: string[] = [];
   if (typeof body["detail"] === "string") parts.push(body["detail"]);
   else if (typeof body["title"] === "string") parts.push(body["title"]);
@@ -81,29 +83,27 @@ export function whatXSaid(status: number, data: unknown): string {
 }
 
 function errorMessages(body: Record<string, unknown>): string[] {
-  const errors = Array.isArray(body["errors"]) ? (body["errors"] as unknown[]) : [];
-  return errors.flatMap((e) => {
-    const message = typeof e === "object" && e !== null ? (e as { message?: unknown }).message : undefined;
+  const errors = body["errors"];
+  if (!Array.isArray(errors)) return [];
+  return errors.flatMap((e: { message?: unknown } | null | undefined) => {
+    const message = e?.message;
     return typeof message === "string" ? [message] : [];
   });
 }
 
 function isReplyTargetGone(said: string, data: unknown): boolean {
   if (/repl(y|ied)/i.test(said) && /deleted|not visible|not found|does not exist/i.test(said)) return true;
-  const errors =
-    typeof data === "object" && data !== null ? (data as { errors?: unknown }).errors : undefined;
+  // X names the parameter it refused: a reply target that is gone is the refused reply.in_reply_to_tweet_id.
+  const errors = (data as { errors?: unknown } | null | undefined)?.errors;
   if (!Array.isArray(errors)) return false;
-  return errors.some((e) => {
-    const parameters =
-      typeof e === "object" && e !== null ? (e as { parameters?: unknown }).parameters : null;
-    return (
-      typeof parameters === "object" && parameters !== null && "reply.in_reply_to_tweet_id" in parameters
-    );
-  });
+  return errors.some(
+    (e: { parameters?: Record<string, unknown> | null } | null | undefined) =>
+      e?.parameters?.["reply.in_reply_to_tweet_id"] !== undefined,
+  );
 }
 
 function isPermissionProblem(said: string, data: unknown): boolean {
-  const type = typeof data === "object" && data !== null ? (data as { type?: unknown }).type : undefined;
+  const type = (data as { type?: unknown } | null | undefined)?.type;
   if (typeof type === "string" && type.endsWith("/oauth1-permissions")) return true;
   return /oauth1 app permissions|write permission|read-only application|not permitted to perform/i.test(said);
 }
@@ -112,8 +112,7 @@ type Headers = Record<string, string>;
 
 function headersOf(raw: unknown): Headers {
   const out: Headers = {};
-  if (typeof raw !== "object" || raw === null) return out;
-  for (const [k, v] of Object.entries(raw)) if (typeof v === "string") out[k.toLowerCase()] = v;
+  for (const [k, v] of Object.entries(raw ?? {})) if (typeof v === "string") out[k.toLowerCase()] = v;
   return out;
 }
 

@@ -20,9 +20,7 @@ const MEDIA_LINK = /\s*https:\/\/t\.co\/\w+$/;
 
 /** X normalises text to NFC; the stored text may not be. Our texts never end in a link (labels cannot link). */
 function sameText(fromX: string, stored: string): boolean {
-  const text = unescapeXText(fromX).normalize("NFC");
-  const want = stored.normalize("NFC");
-  return text === want || text.replace(MEDIA_LINK, "") === want;
+  return unescapeXText(fromX).normalize("NFC").replace(MEDIA_LINK, "") === stored.normalize("NFC");
 }
 
 export function findPost(posts: readonly TimelinePost[], text: string): TimelinePost | null {
@@ -31,24 +29,21 @@ export function findPost(posts: readonly TimelinePost[], text: string): Timeline
 
 /** `start_time` for the search, in the second-precision form X documents. */
 export function searchStart(intentTime: Date): string {
-  return new Date(intentTime.getTime() - SEARCH_SLACK_MS).toISOString().replace(/\.\d{3}Z$/, "Z");
+  return `${new Date(intentTime.getTime() - SEARCH_SLACK_MS).toISOString().slice(0, 19)}Z`;
 }
 
 /** One page of `GET /2/users/:id/tweets`, read from whatever arrived. */
 export function parseTimelinePage(body: unknown): { posts: TimelinePost[]; nextToken: string | null } {
-  const page = typeof body === "object" && body !== null ? (body as { data?: unknown; meta?: unknown }) : {};
-  const data = Array.isArray(page.data) ? (page.data as unknown[]) : [];
-  const posts = data.flatMap((item): TimelinePost[] => {
-    if (typeof item !== "object" || item === null) return [];
-    const { id, text, created_at } = item as { id?: unknown; text?: unknown; created_at?: unknown };
-    if (typeof id !== "string" || typeof text !== "string") return [];
-    const createdAt = typeof created_at === "string" ? new Date(created_at) : null;
-    return [{ id, text, createdAt: createdAt && !Number.isNaN(createdAt.getTime()) ? createdAt : null }];
-  });
-  const meta =
-    typeof page.meta === "object" && page.meta !== null ? (page.meta as { next_token?: unknown }) : {};
-  return {
-    posts,
-    nextToken: typeof meta.next_token === "string" && meta.next_token ? meta.next_token : null,
-  };
+  const page = body as { data?: unknown; meta?: { next_token?: unknown } | null } | null | undefined;
+  // X leaves `data` out when no post matched.
+  const posts = Array.isArray(page?.data) ? page.data.flatMap(timelinePost) : [];
+  const next = page?.meta?.next_token;
+  return { posts, nextToken: typeof next === "string" && next !== "" ? next : null };
+}
+
+function timelinePost(item: unknown): TimelinePost[] {
+  const { id, text, created_at } = (item ?? {}) as { id?: unknown; text?: unknown; created_at?: unknown };
+  if (typeof id !== "string" || typeof text !== "string") return [];
+  const createdAt = typeof created_at === "string" ? new Date(created_at) : null;
+  return [{ id, text, createdAt: createdAt && !Number.isNaN(createdAt.getTime()) ? createdAt : null }];
 }

@@ -14,14 +14,14 @@ export class XCallError extends Error {
     readonly attempts: number,
     action: string,
     now: Date,
-    readonly why: GiveUpCause = "final",
+    readonly why: GiveUpCause,
   ) {
     super(
       why === "deadline"
         ? `${describeFailure(failure, action, now)} The publish's time ran out before another attempt.`
         : describeFailure(failure, action, now),
     );
-    this.name = "XCallError";
+    this.name = new.target.name;
   }
 }
 
@@ -31,10 +31,12 @@ function nextAfter(failure: XFailure): Next {
     case "rate-limited":
       return { retry: "after", at: failure.resetAt };
     case "server":
+      // Stryker disable next-line StringLiteral: withRetries backs off on any answer that is neither "after" nor "never"
       return { retry: "backoff", maybeSent: failure.maybeSent };
     case "network":
       return failure.retry
-        ? { retry: "backoff", maybeSent: failure.maybeSent }
+        ? // Stryker disable next-line StringLiteral: withRetries backs off on any answer that is neither "after" nor "never"
+          { retry: "backoff", maybeSent: failure.maybeSent }
         : { retry: "never", maybeSent: failure.maybeSent };
     default:
       return { retry: "never", maybeSent: false };
