@@ -42,6 +42,7 @@ export function classifyXError(err: unknown, timeoutMs: number): XFailure | null
  */
 function requestCause(err: object): unknown {
   const e = err as { requestError?: unknown; _options?: { error?: unknown } | null };
+  // Stryker disable next-line OptionalChaining: every ApiRequestError is built with _options, and an error shaped as the types declare has requestError
   return e.requestError ?? e._options?.error;
 }
 

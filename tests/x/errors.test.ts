@@ -111,6 +111,9 @@ describe("X's answers (SPEC §9)", () => {
     };
     expect(classify(answer(400, otherParameter))).toMatchObject({ kind: "refused", status: 400 });
     expect(classify(answer(400, { title: "Invalid Request" }))).toMatchObject({ kind: "refused" });
+    // Only a 403 is about the keys' permissions (401 is the keys themselves).
+    const permissionWords = { detail: "You are not permitted to perform this action." };
+    expect(classify(answer(400, permissionWords))).toMatchObject({ kind: "refused", status: 400 });
     // A 404 is the wrong address, whatever it says about a reply.
     const notFound = {
       detail: "The replied to post was not found",
