@@ -125,6 +125,13 @@ describe("no answer", () => {
     }
   });
 
+  it("a chain of causes that ends in null is read to its end", () => {
+    const err = xrpcError(1, undefined, "fetch failed", {
+      cause: new TypeError("fetch failed", { cause: null }),
+    });
+    expect(classify(err)).toMatchObject({ kind: "network", maybeSent: true, retry: true });
+  });
+
   it("a chain of causes that loops back is read to its end, not forever", () => {
     const err = xrpcError(1, undefined, "fetch failed");
     const fetchFailed = new TypeError("fetch failed", { cause: err });

@@ -183,6 +183,16 @@ describe("how far it looks", () => {
     expect(s.listed).toHaveLength(2);
   });
 
+  it("a full page whose oldest status has no time is not the last", async () => {
+    const page = [
+      ...many(39, 0, { inReplyToId: "other" }),
+      status("undated", null, { inReplyToId: "other" }),
+    ];
+    const s = scripted([page, []]);
+    expect(await s.reconcile()).toMatchObject({ status: "failed" });
+    expect(s.listed).toHaveLength(2);
+  });
+
   it("five full pages still since the intent: unknown, though none of them could be the intent's", async () => {
     const pages = Array.from({ length: 6 }, (_, p) =>
       many(40, -p * 40_000, { inReplyToId: "other" }, `p${p}-`),

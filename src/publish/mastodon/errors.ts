@@ -48,13 +48,13 @@ export function classifyMastodonError(err: unknown, timeoutMs: number): Mastodon
         maybeSent: true,
         retry: true,
       };
-    case "MastoUnexpectedError":
-    case "MastoDeserializeError":
-      return { kind: "not-api", said: NOT_API };
     case "TypeError":
       return err.message === "fetch failed"
         ? fromFetchFailure(err.cause)
         : { kind: "not-api", said: NOT_API };
+    case "MastoUnexpectedError":
+    case "MastoDeserializeError":
+      return { kind: "not-api", said: NOT_API };
     default:
       return null;
   }

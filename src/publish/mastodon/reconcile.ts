@@ -105,9 +105,8 @@ function isGone(failure: MastodonFailure): boolean {
   switch (failure.kind) {
     case "refused":
       return failure.status === 404;
-    default:
-      return false;
   }
+  return false;
 }
 
 /**
@@ -135,8 +134,9 @@ async function statusesSince(
       const recent = s.createdAt === null || s.createdAt.getTime() >= since.getTime();
       if (recent && !s.reblog && (s.inReplyToId === null || s.inReplyToId === inReplyTo)) candidates.push(s);
     }
-    const oldest = statuses.at(-1);
-    if (oldest === undefined || statuses.length < PAGE) return { candidates, complete: true };
+    // A short page (an empty one too) is the last; a full one has an oldest status.
+    if (statuses.length < PAGE) return { candidates, complete: true };
+    const oldest = statuses[statuses.length - 1] as SeenStatus;
     if (oldest.createdAt !== null && oldest.createdAt.getTime() < since.getTime()) {
       return { candidates, complete: true };
     }
