@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import type { PostRecord } from "../../src/core/types.js";
+import { reconcileOnBluesky } from "../../src/publish/bluesky/reconcile.js";
 import { recordKeyOf } from "../../src/publish/bluesky/record-key.js";
 import { NOW, pendingIntent } from "../publish/harness.js";
 import { request } from "../publish/request.js";
@@ -82,6 +83,14 @@ describe("reconcile (SPEC §8)", () => {
 
     expect(verdict.status).toBe("unknown");
     expect(verdict.status === "unknown" && verdict.reason).toContain("503");
+    expect(verdict.status === "unknown" && verdict.reason).toContain(
+      "looking for the post under its record key",
+    );
+  });
+
+  it("§8 a bug while looking is not taken for an unknown outcome: it surfaces as it is", async () => {
+    const bug = new TypeError("Cannot read properties of undefined");
+    await expect(reconcileOnBluesky(async () => Promise.reject(bug), intent())).rejects.toBe(bug);
   });
 
   it("§8 a refused login: unknown, never failed", async () => {

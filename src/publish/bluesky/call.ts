@@ -33,13 +33,13 @@ function nextAfter(failure: BlueskyFailure): Next {
       return { retry: "after", at: failure.resetAt };
     case "server":
       // 501 (a method the PDS does not implement) will not change.
-      return failure.status === 501
-        ? { retry: "never", maybeSent: false }
-        : { retry: "backoff", maybeSent: failure.maybeSent };
+      if (failure.status === 501) return { retry: "never", maybeSent: false };
+      // Stryker disable next-line StringLiteral: withRetries backs off on any `retry` but "never" and "after"
+      return { retry: "backoff", maybeSent: failure.maybeSent };
     case "network":
-      return failure.retry
-        ? { retry: "backoff", maybeSent: failure.maybeSent }
-        : { retry: "never", maybeSent: failure.maybeSent };
+      if (!failure.retry) return { retry: "never", maybeSent: failure.maybeSent };
+      // Stryker disable next-line StringLiteral: withRetries backs off on any `retry` but "never" and "after"
+      return { retry: "backoff", maybeSent: failure.maybeSent };
     case "invalid-answer":
       return { retry: "never", maybeSent: failure.maybeSent };
     default:

@@ -48,13 +48,13 @@ export function classifyMastodonError(err: unknown, timeoutMs: number): Mastodon
         maybeSent: true,
         retry: true,
       };
-    case "MastoUnexpectedError":
-    case "MastoDeserializeError":
-      return { kind: "not-api", said: NOT_API };
     case "TypeError":
       return err.message === "fetch failed"
         ? fromFetchFailure(err.cause)
         : { kind: "not-api", said: NOT_API };
+    case "MastoUnexpectedError":
+    case "MastoDeserializeError":
+      return { kind: "not-api", said: NOT_API };
     default:
       return null;
   }
@@ -90,6 +90,7 @@ function rateLimitReset(response: unknown): Date | null {
   if (!(headers instanceof Headers)) return null;
   const value = headers.get("x-ratelimit-reset");
   if (value === null) return null;
+  // Stryker disable next-line MethodExpression: Headers already strips a value's surrounding whitespace
   const at = new Date(value.trim());
   return Number.isNaN(at.getTime()) ? null : at;
 }
