@@ -4,7 +4,7 @@ import type { PostRecord } from "../core/types.js";
 import { postLink } from "./links.js";
 
 /** One post as `history --json` prints it. `status` is "legacy" for the earlier bot's posts. */
-interface HistoryEntry {
+export interface HistoryEntry {
   time: string;
   pair: string;
   status: string;

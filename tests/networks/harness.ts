@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, beforeEach, expect } from "vitest";
+import type { HistoryEntry } from "../../src/report/history.js";
 import { BlueskyStandIn, FAKE_ACCOUNT } from "../bluesky/stand-in.js";
 import { FAKE_TOKEN as MASTODON_TOKEN, MastodonStandIn } from "../mastodon/stand-in.js";
 import { CHANNEL, FAKE_TOKEN as TELEGRAM_TOKEN, TelegramStandIn } from "../telegram/stand-in.js";
@@ -104,18 +105,6 @@ export interface RunJson {
   candidates: { pair: string; reason?: string }[];
   reason?: string;
   error?: string;
-}
-
-interface HistoryEntry {
-  time: string;
-  pair: string;
-  status: string;
-  publisher: string;
-  postId: string | null;
-  inReplyTo: string | null;
-  url: string | null;
-  text: string;
-  error: string | null;
 }
 
 /**
