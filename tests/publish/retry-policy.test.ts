@@ -5,6 +5,7 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { logWaits, type RetryPolicy, retryPolicy, withRetries } from "../../src/publish/retry.js";
+import { runawayFence } from "./runaway.js";
 
 const SETTINGS = { timeoutMs: 15_000, maxAttempts: 2, maxRateLimitWaitMs: 60_000 };
 
@@ -17,6 +18,7 @@ async function firstBackoff(policy: RetryPolicy): Promise<void> {
     classify: () => ({ said: "503" }),
     next: () => ({ retry: "backoff", maybeSent: false }),
     gaveUp: () => new Error("gave up"),
+    before: runawayFence(),
   });
 }
 

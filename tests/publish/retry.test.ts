@@ -11,6 +11,7 @@ import {
   type RetryPolicy,
   withRetries,
 } from "../../src/publish/retry.js";
+import { runawayFence } from "./runaway.js";
 
 type Failure = { next: Next };
 
@@ -51,6 +52,7 @@ function attempts(p: RetryPolicy, extra: Partial<Attempts<Failure>> = {}): Attem
     classify: (err) => err as Failure,
     next: (f) => f.next,
     gaveUp: (g) => new NetworkGaveUp(g),
+    before: runawayFence(),
     ...extra,
   };
 }

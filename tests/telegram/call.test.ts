@@ -8,6 +8,7 @@ import { retryPolicy } from "../../src/publish/retry.js";
 import { TelegramCallError, telegramCall } from "../../src/publish/telegram/call.js";
 import { type TelegramClient, TelegramRequestError } from "../../src/publish/telegram/client.js";
 import type { TelegramFailure } from "../../src/publish/telegram/errors.js";
+import { runawayFence } from "../publish/runaway.js";
 
 /** A Call whose every request fails with `failure`, and the number of requests it made. */
 function failingCall(failure: TelegramFailure) {
@@ -38,7 +39,10 @@ describe("a read given up", () => {
     "after %o, retried, says whether it may have arrived",
     async (failure, maybeSent) => {
       const { call, made } = failingCall(failure);
-      const err = await call(async () => "never", { action: "reading the bot (getMe)" }).catch((e) => e);
+      const err = await call(async () => "never", {
+        action: "reading the bot (getMe)",
+        before: runawayFence(),
+      }).catch((e) => e);
 
       expect(err).toBeInstanceOf(TelegramCallError);
       expect(err).toMatchObject({ failure, maybeSent, attempts: 3, why: "attempts" });
