@@ -247,7 +247,32 @@ describe("retries: only what certainly did not reach Telegram (SPEC §8, §9)", 
     expect(env.standIn.requestsOn("sendMessage")).toHaveLength(2);
     expect(sleeps).toEqual([6000]);
     expect(env.standIn.messagesIn()).toHaveLength(1);
-    expect(logs.join("\n")).toContain("rate limit");
+    expect(logs.map((line) => JSON.parse(line))).toContainEqual(
+      expect.objectContaining({
+        action: "sending the post (sendMessage)",
+        attempt: 1,
+        waitMs: 6000,
+        msg: "Telegram rate limit reached; waiting for its reset",
+      }),
+    );
+  });
+
+  it("§9 429 that does not say how long: fails at once, nothing sent, and says so", async () => {
+    env.standIn.script("sendMessage", {
+      status: 429,
+      body: { ok: false, error_code: 429, description: "Too Many Requests" },
+    });
+    const { publisher, sleeps } = publisherFor();
+    const err = await publishError(
+      publisher.publish(request({ intentId: "i1", text: TEXT, inReplyTo: null })),
+    );
+
+    expect(err.uncertain).toBe(false);
+    expect(err.message).toContain(
+      "too many requests (429 Too Many Requests) and it did not say for how long",
+    );
+    expect(sleeps).toEqual([]);
+    expect(env.standIn.requestsOn("sendMessage")).toHaveLength(1);
   });
 
   it("§9 429 asking longer than the longest wait: fails at once, nothing sent, and says how long", async () => {

@@ -38,6 +38,7 @@ export class NotBotApiAnswer extends Error {
     readonly retryAfterS: number | null,
   ) {
     super(`HTTP ${status}, not a Bot API answer`);
+    // Stryker disable next-line StringLiteral: nothing reads the name; failureOf tells it by its class
     this.name = "NotBotApiAnswer";
   }
 }
@@ -121,8 +122,9 @@ function fromConnection(cause: unknown): TelegramFailure {
   return connectionFailure(systemErrorCode(cause));
 }
 
+/** A wait Telegram asked for: a number of seconds, not negative and not endless (JSON's 1e999). */
 function seconds(value: unknown): number | null {
-  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : null;
+  return typeof value === "number" && value >= 0 && value < Number.POSITIVE_INFINITY ? value : null;
 }
 
 /** Telegram's own words, scrubbed and kept short: "400 Bad Request: chat not found". */
