@@ -42,6 +42,11 @@ export type GiveUpCause =
   /** The next attempt or wait would run past the publish's deadline. */
   | "deadline";
 
+/** What a call given up says: the failure's own sentence, and when the publish's deadline stopped it, that too. */
+export function gaveUpSentence(sentence: string, why: GiveUpCause): string {
+  return why === "deadline" ? `${sentence} The publish's time ran out before another attempt.` : sentence;
+}
+
 /** The last failure of a call once retrying is over, with what is known of the whole call. */
 export interface GaveUp<F> {
   failure: F;

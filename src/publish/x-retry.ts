@@ -2,7 +2,14 @@
 // retried and how (x-errors.ts reads them), and the one sentence a person reads when retrying is over.
 
 import type { Logger } from "pino";
-import { type GiveUpCause, logWaits, type Next, type RetryPolicy, withRetries } from "./retry.js";
+import {
+  type GiveUpCause,
+  gaveUpSentence,
+  logWaits,
+  type Next,
+  type RetryPolicy,
+  withRetries,
+} from "./retry.js";
 import { classifyXError, describeFailure, type XFailure } from "./x-errors.js";
 
 /** The last failure of a call to X once retrying is over. */
@@ -16,11 +23,7 @@ export class XCallError extends Error {
     now: Date,
     readonly why: GiveUpCause,
   ) {
-    super(
-      why === "deadline"
-        ? `${describeFailure(failure, action, now)} The publish's time ran out before another attempt.`
-        : describeFailure(failure, action, now),
-    );
+    super(gaveUpSentence(describeFailure(failure, action, now), why));
     this.name = new.target.name;
   }
 }

@@ -3,7 +3,14 @@
 
 import type { AtpAgent } from "@atproto/api";
 import type { Logger } from "pino";
-import { type GiveUpCause, logWaits, type Next, type RetryPolicy, withRetries } from "../retry.js";
+import {
+  type GiveUpCause,
+  gaveUpSentence,
+  logWaits,
+  type Next,
+  type RetryPolicy,
+  withRetries,
+} from "../retry.js";
 import type { Session } from "./client.js";
 import { type BlueskyFailure, classifyBlueskyError, describeFailure } from "./errors.js";
 
@@ -18,11 +25,7 @@ export class BlueskyCallError extends Error {
     now: Date,
     why: GiveUpCause,
   ) {
-    super(
-      why === "deadline"
-        ? `${describeFailure(failure, action, now)} The publish's time ran out before another attempt.`
-        : describeFailure(failure, action, now),
-    );
+    super(gaveUpSentence(describeFailure(failure, action, now), why));
     this.name = "BlueskyCallError";
   }
 }

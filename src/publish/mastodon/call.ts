@@ -3,7 +3,14 @@
 // over — naming the setting or the token's scope to change when that is what it takes.
 
 import type { Logger } from "pino";
-import { type GiveUpCause, logWaits, type Next, type RetryPolicy, withRetries } from "../retry.js";
+import {
+  type GiveUpCause,
+  gaveUpSentence,
+  logWaits,
+  type Next,
+  type RetryPolicy,
+  withRetries,
+} from "../retry.js";
 import { type MastoClient, type MastodonClient, type RequestMeta, requestMeta } from "./client.js";
 import { classifyMastodonError, type MastodonFailure } from "./errors.js";
 
@@ -45,8 +52,7 @@ export class MastodonCallError extends Error {
     private readonly at: Date,
     private readonly why: GiveUpCause,
   ) {
-    const sentence = describeFailure(failure, action, host, at);
-    super(why === "deadline" ? `${sentence} The publish's time ran out before another attempt.` : sentence);
+    super(gaveUpSentence(describeFailure(failure, action, host, at), why));
     this.name = "MastodonCallError";
   }
 

@@ -10,7 +10,14 @@
 
 import type { Api } from "grammy";
 import type { Logger } from "pino";
-import { type GiveUpCause, logWaits, type Next, type RetryPolicy, withRetries } from "../retry.js";
+import {
+  type GiveUpCause,
+  gaveUpSentence,
+  logWaits,
+  type Next,
+  type RetryPolicy,
+  withRetries,
+} from "../retry.js";
 import { type ApiSignal, type TelegramClient, TelegramRequestError } from "./client.js";
 import { describeFailure, type TelegramFailure } from "./errors.js";
 
@@ -24,11 +31,7 @@ export class TelegramCallError extends Error {
     action: string,
     readonly why: GiveUpCause,
   ) {
-    super(
-      why === "deadline"
-        ? `${describeFailure(failure, action)} The publish's time ran out before another attempt.`
-        : describeFailure(failure, action),
-    );
+    super(gaveUpSentence(describeFailure(failure, action), why));
     // Stryker disable next-line StringLiteral: nothing reads the name; the publisher and doctor tell it by its class
     this.name = "TelegramCallError";
   }
