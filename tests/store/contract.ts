@@ -2,6 +2,7 @@
 // the embedded store (tests/store/embedded.test.ts) and MongoDB when a test server is configured. Only
 // the Store port is used here, nothing of any one engine.
 
+import { hostname } from "node:os";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { snapshotOf } from "../../src/core/candles.js";
 import type { PostIntent, RawCandle, SnapshotQuery } from "../../src/core/types.js";
@@ -574,6 +575,33 @@ export function describeStoreContract(
         expect(await store.acquireLock("run-b", 60_000, later(60_000))).toBe(true);
         expect(await store.acquireLock("run-a", 60_000, now)).toBe(false);
         await store.releaseLock("run-b");
+      });
+
+      it("§8 a lease is over at its expiry instant: another owner takes it then", async () => {
+        expect(await store.acquireLock("run-a", 60_000, now)).toBe(true);
+        expect(await store.acquireLock("run-b", 60_000, later(60_000))).toBe(true);
+        await store.releaseLock("run-b");
+      });
+
+      it("§8a the owner taking its own running lease again gets it, for one more lease from then", async () => {
+        expect(await store.acquireLock("run-a", 60_000, now)).toBe(true);
+        expect(await store.acquireLock("run-a", 60_000, later(30_000))).toBe(true);
+        expect(await store.acquireLock("run-b", 60_000, later(80_000))).toBe(false);
+        expect(await store.lockInfo()).toMatchObject({ owner: "run-a", expiresAt: later(90_000) });
+        await store.releaseLock("run-a");
+      });
+
+      it("§8 releasing when no lease is held at all changes nothing and does not fail", async () => {
+        await store.releaseLock("run-a");
+        expect(await store.lockInfo()).toBeNull();
+        expect(await store.acquireLock("run-b", 60_000, now)).toBe(true);
+        await store.releaseLock("run-b");
+      });
+
+      it("doctor: the lease names the machine and process that took it", async () => {
+        expect(await store.acquireLock("run-a", 60_000, now)).toBe(true);
+        expect((await store.lockInfo())?.holder).toBe(`${hostname()} pid ${process.pid}`);
+        await store.releaseLock("run-a");
       });
 
       it("§8a recording: a post over this run's own pending intent, and a real post over a reconciler's failed or unknown", async () => {
