@@ -156,6 +156,25 @@ export function describeStoreContract(
         expect(snapshot.newestCandleAt).toEqual(at(TO.getTime() - 1));
       });
 
+      it("§3 markets come ordered by pair then venue in UTF-16 order, as the core's (not UTF-8 bytes)", async () => {
+        // U+FF21 (fullwidth A) sorts after the emoji's surrogates in UTF-16, before its bytes in UTF-8.
+        const docs = [
+          candle("binance", "\uff21", "usdt", FROM, "1", "10"),
+          candle("binance", "\u{1f600}", "usdt", FROM, "2", "10"),
+          candle("\uff41", "btc", "usdt", FROM, "3", "10"),
+          candle("\u{1f600}", "btc", "usdt", FROM, "4", "10"),
+        ];
+        await store.insertCandles(docs.map((d) => ({ ...d })));
+        const snapshot = await store.snapshot(QUERY);
+        expect(snapshot.markets.map((m) => [m.pair, m.venue])).toEqual([
+          ["BTC-USDT", "\u{1f600}"],
+          ["BTC-USDT", "\uff41"],
+          ["\u{1f600}-USDT", "binance"],
+          ["\uff21-USDT", "binance"],
+        ]);
+        expectSameSnapshot(snapshot, snapshotOf(docs, QUERY));
+      });
+
       it("§3 invalid candles of the granularity inside the window are skipped and counted", async () => {
         const docs = candles();
         await store.insertCandles(docs);
