@@ -175,6 +175,18 @@ export function describeStoreContract(
         expectSameSnapshot(snapshot, snapshotOf(docs, QUERY));
       });
 
+      it("§3 a candle whose time or granularity is a list, even of the right values, is not read", async () => {
+        const docs = [
+          candle("binance", "btc", "usdt", FROM, "1", "10"),
+          { ...candle("okx", "btc", "usdt", FROM, "2", "10"), timestamp: [FROM] },
+          { ...candle("kraken", "btc", "usdt", FROM, "4", "10"), granularity: ["1h"] },
+        ];
+        await store.insertCandles(docs.map((d) => ({ ...d })));
+        const snapshot = await store.snapshot(QUERY);
+        expect(snapshot.markets.map((m) => [m.venue, m.volume])).toEqual([["binance", 1]]);
+        expectSameSnapshot(snapshot, snapshotOf(docs, QUERY));
+      });
+
       it("§3 invalid candles of the granularity inside the window are skipped and counted", async () => {
         const docs = candles();
         await store.insertCandles(docs);
