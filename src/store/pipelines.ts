@@ -423,7 +423,8 @@ export function parsePostStates(docs: Document[]): PairPostState[] {
       !(lastPostedAt instanceof Date) ||
       typeof lastText !== "string" ||
       !(tipId === null || typeof tipId === "string") ||
-      !(tipThread === null || (typeof tipThread === "object" && !Array.isArray(tipThread)))
+      // A plain object or null (no thread): typeof says "object" for both.
+      !(typeof tipThread === "object" && !Array.isArray(tipThread))
     ) {
       throw new StoreError("The post-states aggregation returned a malformed document.");
     }
