@@ -19,6 +19,7 @@ export function parseDuration(text: string): number | null {
   if (!DURATION_RE.test(trimmed)) return null;
   let total = 0;
   for (const [, amount, unit] of trimmed.matchAll(PART_RE)) {
+    // Stryker disable next-line StringLiteral: PART_RE always captures a unit, so the fallback key is never read.
     total += Number(amount) * (UNIT_MS[unit ?? ""] ?? Number.NaN);
   }
   const ms = Math.round(total);
@@ -35,8 +36,10 @@ const FORMAT_UNITS: readonly [string, number][] = [
 /** The two largest units of a duration, e.g. "3h 12m", "2d", "45s"; under a second, "0s". */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return String(ms);
-  const sign = ms < 0 ? "-" : "";
-  let rest = Math.floor(Math.abs(ms) / 1000) * 1000;
+  const magnitude = Math.abs(ms);
+  // Against the magnitude rather than `ms < 0`, whose `<=` mutant zero (shown "0s", unsigned) cannot tell apart.
+  const sign = magnitude === ms ? "" : "-";
+  let rest = Math.floor(magnitude / 1000) * 1000;
   const parts: string[] = [];
   for (const [unit, size] of FORMAT_UNITS) {
     const count = Math.floor(rest / size);

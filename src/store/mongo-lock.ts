@@ -72,6 +72,7 @@ export async function renewLease(
 
 /** The lease as it stands, or null when there is none. */
 export async function readLease(locks: Collection<LockDocument>): Promise<LockInfo | null> {
+  // Stryker disable next-line ObjectLiteral: capbot writes no other document into its lock collection.
   const doc = await locks.findOne({ _id: LOCK_ID });
   if (doc === null || typeof doc.owner !== "string" || !(doc.expiresAt instanceof Date)) return null;
   return {
@@ -88,5 +89,6 @@ export async function releaseLease(locks: Collection<LockDocument>, owner: strin
 
 /** For a driver error and for one entry of a bulk write's `writeErrors` alike. */
 export function isDuplicateKey(err: unknown): boolean {
-  return typeof err === "object" && err !== null && (err as { code?: unknown }).code === DUPLICATE_KEY;
+  // Object(): a thrown null or string has no code rather than failing to be read.
+  return (Object(err) as { code?: unknown }).code === DUPLICATE_KEY;
 }

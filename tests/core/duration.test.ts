@@ -17,6 +17,11 @@ describe("parseDuration (§3 window, maxDataAge)", () => {
     expect(parseDuration("250ms")).toBe(250);
   });
 
+  it("reads a setting as written by hand: surrounding spaces and capital units", () => {
+    expect(parseDuration(" 1H 30M\n")).toBe(90 * 60_000);
+    expect(parseDuration("7D")).toBe(7 * 86_400_000);
+  });
+
   it.each([[""], ["24"], ["h"], ["-1h"], ["1 h"], ["1y"], ["abc"], ["1e3h"], ["off"]])(
     "%j is malformed",
     (text) => {
@@ -41,6 +46,13 @@ describe("formatDuration", () => {
     expect(formatDuration(2 * 86_400_000 + 60_000)).toBe("2d");
     expect(formatDuration(45_000)).toBe("45s");
     expect(formatDuration(500)).toBe("0s");
+  });
+
+  it("a negative duration (a candle dated ahead of the clock) keeps its sign; no number at all reads as such", () => {
+    expect(formatDuration(-(3_600_000 + 5 * 60_000))).toBe("-1h 5m");
+    expect(formatDuration(-500)).toBe("0s");
+    expect(formatDuration(Number.POSITIVE_INFINITY)).toBe("Infinity");
+    expect(formatDuration(Number.NaN)).toBe("NaN");
   });
 
   it("parses back to within its precision", () => {

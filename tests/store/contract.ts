@@ -2,6 +2,7 @@
 // the embedded store (tests/store/embedded.test.ts) and MongoDB when a test server is configured. Only
 // the Store port is used here, nothing of any one engine.
 
+import { hostname } from "node:os";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { snapshotOf } from "../../src/core/candles.js";
 import type { PostIntent, RawCandle, SnapshotQuery } from "../../src/core/types.js";
@@ -153,6 +154,37 @@ export function describeStoreContract(
           ["BTC-USDT", "binance", 3, 2],
         ]);
         expect(snapshot.newestCandleAt).toEqual(at(TO.getTime() - 1));
+      });
+
+      it("§3 markets come ordered by pair then venue in UTF-16 order, as the core's (not UTF-8 bytes)", async () => {
+        // U+FF21 (fullwidth A) sorts after the emoji's surrogates in UTF-16, before its bytes in UTF-8.
+        const docs = [
+          candle("binance", "\uff21", "usdt", FROM, "1", "10"),
+          candle("binance", "\u{1f600}", "usdt", FROM, "2", "10"),
+          candle("\uff41", "btc", "usdt", FROM, "3", "10"),
+          candle("\u{1f600}", "btc", "usdt", FROM, "4", "10"),
+        ];
+        await store.insertCandles(docs.map((d) => ({ ...d })));
+        const snapshot = await store.snapshot(QUERY);
+        expect(snapshot.markets.map((m) => [m.pair, m.venue])).toEqual([
+          ["BTC-USDT", "\u{1f600}"],
+          ["BTC-USDT", "\uff41"],
+          ["\u{1f600}-USDT", "binance"],
+          ["\uff21-USDT", "binance"],
+        ]);
+        expectSameSnapshot(snapshot, snapshotOf(docs, QUERY));
+      });
+
+      it("§3 a candle whose time or granularity is a list, even of the right values, is not read", async () => {
+        const docs = [
+          candle("binance", "btc", "usdt", FROM, "1", "10"),
+          { ...candle("okx", "btc", "usdt", FROM, "2", "10"), timestamp: [FROM] },
+          { ...candle("kraken", "btc", "usdt", FROM, "4", "10"), granularity: ["1h"] },
+        ];
+        await store.insertCandles(docs.map((d) => ({ ...d })));
+        const snapshot = await store.snapshot(QUERY);
+        expect(snapshot.markets.map((m) => [m.venue, m.volume])).toEqual([["binance", 1]]);
+        expectSameSnapshot(snapshot, snapshotOf(docs, QUERY));
       });
 
       it("§3 invalid candles of the granularity inside the window are skipped and counted", async () => {
@@ -574,6 +606,33 @@ export function describeStoreContract(
         expect(await store.acquireLock("run-b", 60_000, later(60_000))).toBe(true);
         expect(await store.acquireLock("run-a", 60_000, now)).toBe(false);
         await store.releaseLock("run-b");
+      });
+
+      it("§8 a lease is over at its expiry instant: another owner takes it then", async () => {
+        expect(await store.acquireLock("run-a", 60_000, now)).toBe(true);
+        expect(await store.acquireLock("run-b", 60_000, later(60_000))).toBe(true);
+        await store.releaseLock("run-b");
+      });
+
+      it("§8a the owner taking its own running lease again gets it, for one more lease from then", async () => {
+        expect(await store.acquireLock("run-a", 60_000, now)).toBe(true);
+        expect(await store.acquireLock("run-a", 60_000, later(30_000))).toBe(true);
+        expect(await store.acquireLock("run-b", 60_000, later(80_000))).toBe(false);
+        expect(await store.lockInfo()).toMatchObject({ owner: "run-a", expiresAt: later(90_000) });
+        await store.releaseLock("run-a");
+      });
+
+      it("§8 releasing when no lease is held at all changes nothing and does not fail", async () => {
+        await store.releaseLock("run-a");
+        expect(await store.lockInfo()).toBeNull();
+        expect(await store.acquireLock("run-b", 60_000, now)).toBe(true);
+        await store.releaseLock("run-b");
+      });
+
+      it("doctor: the lease names the machine and process that took it", async () => {
+        expect(await store.acquireLock("run-a", 60_000, now)).toBe(true);
+        expect((await store.lockInfo())?.holder).toBe(`${hostname()} pid ${process.pid}`);
+        await store.releaseLock("run-a");
       });
 
       it("§8a recording: a post over this run's own pending intent, and a real post over a reconciler's failed or unknown", async () => {

@@ -68,7 +68,10 @@ function timestampFor(q: SnapshotQuery): fc.Arbitrary<unknown> {
         { weight: 12, arbitrary: fc.constant<unknown>(date) },
         {
           weight: 1,
-          arbitrary: fc.constantFrom("2023-01-15T05:00:00Z", null, new Date(Number.NaN), 1673758800000),
+          // An array holding a date in the window matches a query on the time, but is no timestamp.
+          arbitrary: fc.constantFrom("2023-01-15T05:00:00Z", null, new Date(Number.NaN), 1673758800000, [
+            date,
+          ]),
         },
       ),
     );
@@ -326,6 +329,8 @@ describe("differential: pipelines under mingo = embedded store = core reference"
         fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
         fc.integer({ min: 1, max: 2_000_000_000 }).map(String),
       ),
+      // SPEC §7: only a plain object is a thread; the rest reads as none.
+      thread: fc.constantFrom({ root: "1603458999", length: 2 }, null, ["1603458999"], "1603458999", 7),
     },
     { requiredKeys: ["time", "pair"] },
   );

@@ -3,7 +3,16 @@
 // processes, and its doctor lines.
 
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -193,6 +202,51 @@ describe("embedded store", () => {
     const store = await openEmbeddedStore(dir);
     writeFileSync(join(dir, "capbot.lock"), "{ half a lea");
     expect(await store.acquireLock("run-a", 60_000, new Date())).toBe(true);
+    await store.close();
+  });
+
+  it("§8a a hand-made lock file that is no lease (no owner, no date string in expiresAt) is free and taken over", async () => {
+    // 2030 as a number is no date string, though Date.parse("2030") would read it as a lease running now.
+    const now = new Date("2029-12-31T23:59:30Z");
+    const files = [
+      { owner: "by-hand", expiresAt: 2030 },
+      { owner: "by-hand", expiresAt: "not a date" },
+      { expiresAt: "2030-01-01T00:00:00Z" },
+    ];
+    for (const fields of files) {
+      const dir = tempDir();
+      const store = await openEmbeddedStore(dir);
+      writeFileSync(join(dir, "capbot.lock"), JSON.stringify(fields));
+      expect(await store.lockInfo()).toBeNull();
+      expect(await store.acquireLock("run-a", 60_000, now)).toBe(true);
+      await store.close();
+    }
+  });
+
+  it("doctor: a lock file without a holder (an older capbot, or a hand) names none", async () => {
+    for (const holder of [undefined, 42]) {
+      const dir = tempDir();
+      const store = await openEmbeddedStore(dir);
+      const lease = { owner: "run-old", expiresAt: "2030-01-01T00:00:00.000Z", holder };
+      writeFileSync(join(dir, "capbot.lock"), JSON.stringify(lease));
+      expect(await store.lockInfo()).toEqual({
+        owner: "run-old",
+        expiresAt: new Date("2030-01-01T00:00:00Z"),
+        holder: null,
+      });
+      await store.close();
+    }
+  });
+
+  it("§8 a lock file that cannot be read at all stops the run with what to do, and is left alone", async () => {
+    const dir = tempDir();
+    const store = await openEmbeddedStore(dir);
+    mkdirSync(join(dir, "capbot.lock"));
+    await expect(store.acquireLock("run-a", 60_000, new Date())).rejects.toThrow(StoreError);
+    await expect(store.acquireLock("run-a", 60_000, new Date())).rejects.toThrow(
+      `The lock file ${join(dir, "capbot.lock")} cannot be read (EISDIR): remove it or fix its permissions.`,
+    );
+    expect(statSync(join(dir, "capbot.lock")).isDirectory()).toBe(true);
     await store.close();
   });
 

@@ -184,6 +184,19 @@ export function describeMongoBehaviour(name: string, fixture: () => Promise<Mong
       }
     });
 
+    it("doctor: a lock document without a holder (an older capbot, or a hand) names none", async () => {
+      for (const holder of [undefined, 42]) {
+        const { open, raw } = await fixture();
+        const expiresAt = t("2030-01-01T00:00:00Z");
+        await raw.insert("capbot_locks", [
+          { _id: "run", owner: "run-old", expiresAt, ...(holder ? { holder } : {}) },
+        ]);
+        const store = await open();
+        expect(await store.lockInfo()).toEqual({ owner: "run-old", expiresAt, holder: null });
+        await store.close();
+      }
+    });
+
     it("import: $numberDecimal volumes are stored as Decimal128 and read back into the snapshot", async () => {
       const { open, raw } = await fixture();
       const store = await open();

@@ -1,5 +1,6 @@
 // The MongoDB store on the in-memory driver stand-in (mingo): its own logic, always, without a server.
 import { describe, expect, it } from "vitest";
+import { StoreError } from "../../src/errors.js";
 import { mongoStoreOn } from "../../src/store/mongo.js";
 import { describeStoreContract } from "./contract.js";
 import { describeMongoBehaviour, type MongoFixture } from "./mongo-behaviour.js";
@@ -63,5 +64,20 @@ describe("MongoDB store on the stand-in: what it never asks of the candles colle
     expect(new Set(db.collection("ohlcv_db").calls)).toEqual(
       new Set(["aggregate", "countDocuments", "findOne"]),
     );
+  });
+});
+
+describe("MongoDB lease on the stand-in: a failure that is no refusal", () => {
+  it("§8 a driver error while taking the lease is thrown, not read as 'another run holds it'", async () => {
+    const { client } = fakeClient();
+    const locks = (client.db(options.db) as unknown as FakeDb).collection("capbot_locks");
+    const store = mongoStoreOn(client, options, bson);
+    locks.findOneAndUpdate = async () => {
+      throw Object.assign(new Error("connection reset"), { name: "MongoNetworkError" });
+    };
+    await expect(store.acquireLock("run-a", 60_000, new Date("2024-05-01T12:00:00Z"))).rejects.toThrow(
+      StoreError,
+    );
+    await store.close();
   });
 });

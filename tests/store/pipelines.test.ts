@@ -3,10 +3,12 @@
 
 import { BSON, Decimal128, Int32, Long } from "mongodb";
 import { describe, expect, it } from "vitest";
+import { StoreError } from "../../src/errors.js";
 import {
   countingPostsFilter,
   JS_WHITESPACE,
   newestCandlePipeline,
+  parsePostStates,
   parseSnapshotDoc,
   postStatesPipeline,
   snapshotPipeline,
@@ -37,6 +39,8 @@ describe("pipelines", () => {
     const stages = pipeline.map((stage) => Object.keys(stage)[0]);
     expect(stages.indexOf("$sort")).toBeLessThan(stages.indexOf("$project"));
     expect(pipeline.at(-2)).toEqual({ $limit: 1 });
+    // Only the time comes back (a real server also refuses an empty $project, which mingo lets through).
+    expect(pipeline.at(-1)).toEqual({ $project: { timestamp: 1 } });
   });
 
   it("every pipeline and filter is plain BSON (no undefined, functions or RegExp objects)", () => {
@@ -131,6 +135,83 @@ describe("pipelines", () => {
     expect(parseSnapshotDoc({ markets: [market], skipped: [] }, undefined).markets[0]?.volume).toBe(
       Number.MAX_VALUE,
     );
+  });
+
+  it("no document at all (nothing aggregated) reads as an empty window", () => {
+    expect(parseSnapshotDoc(undefined, undefined)).toEqual({
+      markets: [],
+      skippedCandles: 0,
+      newestCandleAt: null,
+    });
+  });
+
+  it("reads a bigint a driver may give for a count", () => {
+    const market = { pair: "A-B", symbol: "A", base: "B", venue: "v", volume: 1, notional: 1, candles: 3n };
+    expect(parseSnapshotDoc({ markets: [market], skipped: [{ n: 2n }] }, undefined)).toMatchObject({
+      markets: [{ candles: 3 }],
+      skippedCandles: 2,
+    });
+  });
+
+  it("a malformed field is a StoreError that names the field", () => {
+    const market = { pair: "A-B", symbol: "A", base: "B", venue: "v", volume: 1, notional: 1, candles: 1 };
+    const named: [keyof typeof market, unknown, string][] = [
+      ["pair", 42, "pair"],
+      ["symbol", null, "symbol"],
+      ["base", ["B"], "base"],
+      ["venue", undefined, "venue"],
+      // A number as text is not what a server returns for a sum: malformed, not read.
+      ["volume", "12", "volume"],
+      ["notional", null, "notional"],
+      ["candles", { n: 1 }, "candle count"],
+    ];
+    for (const [field, value, what] of named) {
+      expect(() =>
+        parseSnapshotDoc({ markets: [{ ...market, [field]: value }], skipped: [] }, undefined),
+      ).toThrow(new StoreError(`The snapshot aggregation returned a malformed ${what}.`));
+    }
+    expect(() => parseSnapshotDoc({ markets: [], skipped: [{ n: "2" }] }, undefined)).toThrow(
+      new StoreError("The snapshot aggregation returned a malformed skipped count."),
+    );
+    for (const doc of [
+      { markets: "x", skipped: [] },
+      { markets: [], skipped: { n: 1 } },
+    ]) {
+      expect(() => parseSnapshotDoc(doc, undefined)).toThrow(
+        new StoreError("The snapshot aggregation returned a malformed document."),
+      );
+    }
+    expect(() => parseSnapshotDoc({ markets: [], skipped: [] }, { timestamp: "2023-01-16" })).toThrow(
+      new StoreError("The newest-candle aggregation returned a malformed timestamp."),
+    );
+  });
+
+  it("post states: a tip with or without thread is read; any malformed field is a StoreError", () => {
+    const state = { pair: "BTC-USDT", lastPostedAt: to, lastText: "text", tip: null };
+    expect(parsePostStates([state])).toEqual([
+      { pair: "BTC-USDT", lastPostedAt: to, lastText: "text", threadTip: null, tipThread: null },
+    ]);
+    expect(parsePostStates([{ ...state, tip: { id: "17", thread: null } }])[0]).toMatchObject({
+      threadTip: "17",
+      tipThread: null,
+    });
+    expect(parsePostStates([{ ...state, tip: { id: "17", thread: { root: "9" } } }])[0]).toMatchObject({
+      threadTip: "17",
+      tipThread: { root: "9" },
+    });
+    const malformed = [
+      { ...state, pair: 42 },
+      { ...state, lastPostedAt: "2023-01-16" },
+      { ...state, lastText: 5 },
+      { ...state, tip: { id: 17, thread: null } },
+      { ...state, tip: { id: "17", thread: ["9"] } },
+      { ...state, tip: { id: "17", thread: "9" } },
+    ];
+    for (const doc of malformed) {
+      expect(() => parsePostStates([doc])).toThrow(
+        new StoreError("The post-states aggregation returned a malformed document."),
+      );
+    }
   });
 
   it("a malformed aggregation result is a StoreError, not a wrong figure", () => {

@@ -23,6 +23,10 @@ import {
   XSS_PAIR,
 } from "./fixture.js";
 
+// Loaded here, not first by openStore's lazy import inside a test: otherwise the mutation run credits the
+// store's module-level tables to that one test, which cannot judge them (ignoreStatic in stryker.config.mjs).
+import "../../src/store/embedded.js";
+
 /** Every Store method that writes or takes the lock: none may be called by any route. */
 const WRITES = [
   "acquireLock",
