@@ -8,9 +8,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { PostRecord } from "../../src/core/types.js";
 import { createLocalPublisher, readOutbox } from "../../src/publish/local.js";
-import { request } from "./request.js";
+import { intent, request } from "./request.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -20,23 +19,6 @@ function folder(): string {
   const d = mkdtempSync(join(tmpdir(), "capbot-local-faults-"));
   dirs.push(d);
   return d;
-}
-
-function intent(id: string): PostRecord {
-  return {
-    id,
-    time: new Date("2026-03-02T12:00:00Z"),
-    pair: "BTC-USDT",
-    tweetText: "t",
-    tweetId: null,
-    inReplyTo: null,
-    publisher: "local",
-    status: "pending",
-    runId: "r",
-    error: null,
-    thread: null,
-    url: null,
-  };
 }
 
 /** A process id that no process has now: one that has just ended. */

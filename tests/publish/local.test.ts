@@ -2,27 +2,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { PostRecord } from "../../src/core/types.js";
 import { createLocalPublisher, readOutbox } from "../../src/publish/local.js";
 import { tempDir } from "../temp-dir.js";
-import { request } from "./request.js";
-
-function intent(id: string): PostRecord {
-  return {
-    id,
-    time: new Date("2026-03-02T12:00:00Z"),
-    pair: "BTC-USDT",
-    tweetText: "t",
-    tweetId: null,
-    inReplyTo: null,
-    publisher: "local",
-    status: "pending",
-    runId: "r",
-    error: null,
-    thread: null,
-    url: null,
-  };
-}
+import { intent, request } from "./request.js";
 
 describe("local publisher", () => {
   it("appends one line per post with a fresh id, the reply target, the text and the intent id", async () => {
