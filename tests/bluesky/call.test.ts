@@ -6,18 +6,9 @@ import type { Logger } from "pino";
 import { describe, expect, it } from "vitest";
 import { BlueskyCallError, callBluesky } from "../../src/publish/bluesky/call.js";
 import { InvalidAnswer } from "../../src/publish/bluesky/errors.js";
-import type { RetryPolicy } from "../../src/publish/retry.js";
+import { INSTANT_POLICY } from "../publish/harness.js";
 
-const NOW = new Date("2026-03-02T12:00:00Z");
-const policy: RetryPolicy = {
-  maxAttempts: 3,
-  maxRateLimitWaitMs: 60_000,
-  timeoutMs: 10_000,
-  baseDelayMs: 1,
-  sleep: async () => {},
-  now: () => NOW,
-  random: () => 0,
-};
+const policy = INSTANT_POLICY;
 
 function xrpcError(status: number, error: unknown, message: string, extra: Record<string, unknown> = {}) {
   return Object.assign(new Error(message), { status, success: false, error, ...extra });

@@ -6,19 +6,10 @@ import type { Logger } from "pino";
 import { describe, expect, it } from "vitest";
 import { type Action, caller, MastodonCallError } from "../../src/publish/mastodon/call.js";
 import type { MastoClient } from "../../src/publish/mastodon/client.js";
-import type { RetryPolicy } from "../../src/publish/retry.js";
+import { INSTANT_POLICY } from "../publish/harness.js";
 
-const NOW = new Date("2026-03-02T12:00:00Z");
 const POSTING: Action = { doing: "posting", scope: "write:statuses" };
-const policy: RetryPolicy = {
-  maxAttempts: 3,
-  maxRateLimitWaitMs: 60_000,
-  timeoutMs: 10_000,
-  baseDelayMs: 1,
-  sleep: async () => {},
-  now: () => NOW,
-  random: () => 0,
-};
+const policy = INSTANT_POLICY;
 
 const httpError = (statusCode: number, message: string, extra: Record<string, unknown> = {}) =>
   Object.assign(new Error(message), { name: "MastoHttpError", statusCode, ...extra });

@@ -7,9 +7,20 @@ import { type AddressInfo, createServer } from "node:net";
 import { type Logger, pino } from "pino";
 import type { PostRecord } from "../../src/core/types.js";
 import type { Publisher } from "../../src/publish/port.js";
-import type { AdapterSeams, RequestSettings } from "../../src/publish/retry.js";
+import type { AdapterSeams, RequestSettings, RetryPolicy } from "../../src/publish/retry.js";
 
 export const NOW = new Date("2026-03-02T12:00:00Z");
+
+/** For the call wrappers' own tests: 3 attempts, a minute's rate-limit wait, no real sleep, the clock at NOW. */
+export const INSTANT_POLICY: RetryPolicy = {
+  maxAttempts: 3,
+  maxRateLimitWaitMs: 60_000,
+  timeoutMs: 10_000,
+  baseDelayMs: 1,
+  sleep: async () => {},
+  now: () => NOW,
+  random: () => 0,
+};
 
 export interface Harness {
   publisher: Publisher;
